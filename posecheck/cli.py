@@ -1,0 +1,178 @@
+"""Command line: posecheck exercises | analyze | track."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from .errors import PosecheckError
+from .exercises import ExerciseLibrary, load_all
+
+
+def _progress_bar(label: str):
+    """A one-line progress bar on stderr when it is a terminal; silent otherwise."""
+    if not sys.stderr.isatty():
+        return None
+    last = [-1]
+
+    def show(fraction: float) -> None:
+        pct = int(fraction * 100)
+        if pct == last[0]:
+            return
+        last[0] = pct
+        filled = pct * 30 // 100
+        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (30 - filled)}] {pct:3d}%")
+        if pct >= 100:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+def _library() -> ExerciseLibrary:
+    lib = load_all()
+    for problem in lib.errors:
+        print(f"posecheck: warning: {problem}", file=sys.stderr)
+    return lib
+
+
+def cmd_exercises(args: argparse.Namespace) -> int:
+    lib = _library()
+    if args.json:
+        rows = [{"id": e.id, "name": e.name, "view": e.view, "sided": e.sided,
+                 "reps": [e.prescription.reps_min, e.prescription.reps_max],
+                 "sets": e.prescription.sets, "hold_s": e.prescription.hold_s}
+                for e in lib.exercises.values()]
+        print(json.dumps(rows, indent=2))
+        return 0
+    for e in lib.exercises.values():
+        p = e.prescription
+        reps = f"{p.reps_min}-{p.reps_max}" if p.reps_min != p.reps_max else f"{p.reps_min}"
+        extra = f", hold {p.hold_s:g} s" if p.hold_s else ""
+        extra += f", pause {p.pause_s:g} s" if p.pause_s else ""
+        extra += " each side" if p.per_side else ""
+        print(f"{e.id:22s} {e.name:40s} view: {e.view:5s}  {reps} reps x {p.sets} sets{extra}")
+    return 0
+
+
+def _check_output(path: str, suffixes: tuple[str, ...], what: str) -> None:
+    if path == "-":
+        return
+    if not path.lower().endswith(suffixes):
+        raise PosecheckError(f"{what} must end with {' or '.join(suffixes)}: {path}")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise PosecheckError(f"Cannot write {path}: the folder {folder} does not exist.")
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from .pipeline import analyze_track, analyze_video
+    from .report import summary_text
+    from .track import is_track_path
+
+    exercise = _library().get(args.exercise)
+    if args.out:
+        _check_output(args.out, (".mp4",), "--out")
+    if args.json and args.json != "-":
+        _check_output(args.json, (".json",), "--json")
+    label = os.path.basename(args.video)[:30]
+    if is_track_path(args.video):
+        if args.out:
+            raise PosecheckError("--out needs a video: a pose track has no pictures to draw on.")
+        report = analyze_track(args.video, exercise, progress=_progress_bar(label))
+    else:
+        report = analyze_video(args.video, exercise, stride=args.stride, annotate_to=args.out,
+                               progress=_progress_bar(label))
+    if args.json == "-":
+        sys.stdout.write(report.to_json() + "\n")
+        return 0
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as fh:
+            fh.write(report.to_json() + "\n")
+    print(summary_text(report))
+    if args.out:
+        print(f"Annotated video: {args.out}")
+    return 0
+
+
+def cmd_track(args: argparse.Namespace) -> int:
+    from .pipeline import analyze_video
+
+    _check_output(args.output, (".jsonl",), "-o")
+    # the track is recorded while a neutral exercise runs; the pose stream is the same for any
+    lib = _library()
+    if not lib.exercises:
+        raise PosecheckError("No exercise definitions could be loaded.")
+    exercise = next(iter(lib.exercises.values()))
+    report = analyze_video(args.video, exercise, stride=args.stride, track_to=args.output,
+                           progress=_progress_bar(os.path.basename(args.video)[:30]))
+    print(f"Wrote {report.frames} frames ({report.frames_with_pose} with a person) to {args.output}")
+    for w in report.warnings:
+        print(f"Note: {w}")
+    return 0
+
+
+def _stride(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("must be a whole number of frames, 1 or more") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="posecheck",
+        description="Exercise form checking from video. Not a medical device: stop if it hurts.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("exercises", help="list the exercises")
+    p.add_argument("--json", action="store_true", help="as JSON")
+    p.set_defaults(func=cmd_exercises)
+
+    p = sub.add_parser("analyze", help="count reps and find form faults in a video or pose track")
+    p.add_argument("video", help="a video file, or a pose track (.jsonl) made by 'posecheck track'")
+    p.add_argument("--exercise", "-e", required=True, help="exercise id (see 'posecheck exercises')")
+    p.add_argument("--json", metavar="REPORT", help="write the report as JSON to this file, or - for stdout")
+    p.add_argument("--out", metavar="ANNOTATED.mp4", help="write an annotated H.264 video")
+    p.add_argument("--stride", type=_stride, default=1, help="run the pose model on every Nth frame")
+    p.set_defaults(func=cmd_analyze)
+
+    p = sub.add_parser("track", help="export the raw pose of every frame as JSON lines")
+    p.add_argument("video")
+    p.add_argument("-o", "--output", required=True, metavar="TRACK.jsonl")
+    p.add_argument("--stride", type=_stride, default=1, help="run the pose model on every Nth frame")
+    p.set_defaults(func=cmd_track)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    # MediaPipe/TFLite log to stderr through absl/glog; keep the terminal for our own words
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except PosecheckError as exc:
+        print(f"posecheck: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("posecheck: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # never a traceback for the user; POSECHECK_DEBUG=1 shows it
+        if os.environ.get("POSECHECK_DEBUG"):
+            raise
+        print(f"posecheck: error: unexpected failure ({type(exc).__name__}: {exc}). "
+              "Run with POSECHECK_DEBUG=1 for details.", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,317 @@
+"""Exercise definitions: one TOML file per exercise in exercises/, validated when loaded.
+
+An exercise says how a rep moves one angle (the rep feature) through four thresholds:
+
+    start_below  <  leave_start_above  <=  exit_below  <  enter_above
+
+At or below start_below the person is in the start position; above leave_start_above a rep
+has begun; above enter_above they are in the working range until they drop below exit_below.
+The gaps between the pairs are hysteresis, so jitter at a threshold cannot count twice.
+A malformed file raises ExerciseFileError naming the file and the field; load_all() keeps
+the good files and reports the bad ones.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ExerciseFileError, UnknownExerciseError
+from .features import FEATURE_NAMES
+from .landmarks import JOINT_NAMES
+
+VIEWS = ("side", "front", "any")
+WINDOWS = ("rep", "working", "start")
+STATS = ("max", "min", "shift")
+MEASURES = ("rep_s", "down_s", "up_s", "hold_s", "partial")
+BUILTIN_FAULTS = ("not_visible", "wrong_view")
+_ID = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
+_CODE = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
+
+
+def default_exercise_dir() -> Path:
+    """exercises/ beside the package (the repository layout), or $POSECHECK_EXERCISES."""
+    env = os.environ.get("POSECHECK_EXERCISES")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent / "exercises"
+
+
+@dataclass(frozen=True)
+class RepRule:
+    feature: str  # may contain "{side}" when the exercise is sided
+    start_below: float
+    leave_start_above: float
+    enter_above: float
+    exit_below: float
+    min_rep_s: float
+    bottom_band: float  # within this many degrees of the rep's peak counts as holding the top
+    sided: bool
+
+    def feature_for(self, side: str) -> str:
+        return self.feature.replace("{side}", side)
+
+
+@dataclass(frozen=True)
+class FaultRule:
+    code: str
+    cue: str
+    reason: str
+    priority: int  # 1 = safety, 2 = form, 3 = tempo; lower is said first
+    # a feature rule: `stat` of `feature` over the `during` window compared with above/below;
+    # stat "shift" is the distance from the feature's value when the window opened
+    feature: str | None = None
+    during: str = "rep"
+    stat: str = "max"
+    # a rep measure rule: a duration of the rep, or "partial" for a rep that fell short
+    measure: str | None = None
+    above: float | None = None
+    below: float | None = None
+    persist_s: float = 0.25  # how long the condition must hold before it counts
+
+
+@dataclass(frozen=True)
+class Prescription:
+    reps_min: int
+    reps_max: int
+    sets: int
+    hold_s: float
+    pause_s: float
+    rest_s: float
+    tempo: str
+    per_side: bool
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    name: str
+    summary: str
+    steps: tuple[str, ...]
+    view: str
+    view_reason: str
+    needs: tuple[str, ...]
+    start_position: str
+    working_position: str
+    rep: RepRule
+    faults: tuple[FaultRule, ...]
+    prescription: Prescription
+    cues: dict[str, str]
+    good_rep_cues: tuple[str, ...]
+    source: str = ""
+    figure: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    @property
+    def sided(self) -> bool:
+        return self.rep.sided
+
+    def fault(self, code: str) -> FaultRule | None:
+        return next((f for f in self.faults if f.code == code), None)
+
+    def cue_for(self, code: str) -> str:
+        rule = self.fault(code)
+        return rule.cue if rule else self.cues.get(code, "")
+
+
+class _Reader:
+    """Typed access to a TOML table that names the file and field in every error."""
+
+    def __init__(self, path: str, table: dict, where: str = ""):
+        self.path, self.table, self.where = path, table, where
+        self.used: set[str] = set()
+
+    def _name(self, key: str) -> str:
+        return f"{self.where}{key}"
+
+    def fail(self, key: str, problem: str) -> ExerciseFileError:
+        return ExerciseFileError(f"{self.path}: field '{self._name(key)}' {problem}")
+
+    def get(self, key: str, kind, default=..., choices=None):
+        self.used.add(key)
+        if key not in self.table:
+            if default is ...:
+                raise self.fail(key, "is missing.")
+            return default
+        value = self.table[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if kind is list:
+            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+                raise self.fail(key, "must be a list of non-empty strings.")
+        elif not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+            raise self.fail(key, f"must be {_KIND_NAMES.get(kind, kind.__name__)}, not {value!r}.")
+        if kind is str and not value.strip():
+            raise self.fail(key, "must not be empty.")
+        if choices is not None and value not in choices:
+            raise self.fail(key, f"must be one of {', '.join(choices)}, not {value!r}.")
+        return value
+
+    def sub(self, key: str, default=...) -> "_Reader":
+        table = self.get(key, dict, default)
+        return _Reader(self.path, table or {}, f"{self.where}{key}.")
+
+    def check_unknown(self) -> None:
+        extra = sorted(set(self.table) - self.used)
+        if extra:
+            raise self.fail(extra[0], "is not a known field (a typo?).")
+
+
+_KIND_NAMES = {float: "a number", int: "a whole number", str: "text", dict: "a table",
+               bool: "true or false"}
+
+
+def _check_feature(r: _Reader, key: str, name: str, sided: bool) -> None:
+    if "{side}" in name and not sided:
+        raise r.fail(key, f"uses {{side}} ({name!r}) but the rep is not sided.")
+    if name not in FEATURE_NAMES:
+        known = ", ".join(sorted(FEATURE_NAMES))
+        raise r.fail(key, f"names an unknown feature {name!r}; known: {known}.")
+
+
+def _rep(r: _Reader) -> RepRule:
+    sided = r.get("sided", bool, False)
+    feature = r.get("feature", str)
+    _check_feature(r, "feature", feature, sided)
+    if sided and "{side}" not in feature:
+        raise r.fail("feature", "must contain {side} when sided = true.")
+    rule = RepRule(
+        feature=feature,
+        start_below=r.get("start_below", float),
+        leave_start_above=r.get("leave_start_above", float),
+        enter_above=r.get("enter_above", float),
+        exit_below=r.get("exit_below", float),
+        min_rep_s=r.get("min_rep_s", float),
+        bottom_band=r.get("bottom_band", float, 8.0),
+        sided=sided,
+    )
+    r.get("reason", str)
+    if not (rule.start_below < rule.leave_start_above <= rule.exit_below < rule.enter_above):
+        raise r.fail("start_below", "and the other thresholds must satisfy start_below < "
+                     "leave_start_above <= exit_below < enter_above.")
+    if rule.min_rep_s <= 0:
+        raise r.fail("min_rep_s", "must be above 0.")
+    r.check_unknown()
+    return rule
+
+
+def _fault(r: _Reader, sided: bool) -> FaultRule:
+    code = r.get("code", str)
+    if not _CODE.match(code) or code in BUILTIN_FAULTS:
+        raise r.fail("code", f"{code!r} must be lower_snake_case and not one of {BUILTIN_FAULTS}.")
+    feature = r.get("feature", str, None)
+    measure = r.get("measure", str, None, choices=MEASURES)
+    if (feature is None) == (measure is None):
+        raise r.fail("feature", "or 'measure' must be given, one of the two.")
+    if feature is not None:
+        _check_feature(r, "feature", feature, sided)
+    above = r.get("above", float, None)
+    below = r.get("below", float, None)
+    if measure != "partial" and (above is None) == (below is None):
+        raise r.fail("above", "or 'below' must be given, one of the two.")
+    rule = FaultRule(
+        code=code, cue=r.get("cue", str), reason=r.get("reason", str),
+        priority=r.get("priority", int, 2), feature=feature,
+        during=r.get("during", str, "rep", choices=WINDOWS),
+        stat=r.get("stat", str, "max", choices=STATS), measure=measure,
+        above=above, below=below, persist_s=r.get("persist_s", float, 0.25),
+    )
+    if rule.feature is not None:
+        decidable = {("max", True), ("min", False), ("shift", True), ("max", False), ("min", True)}
+        if (rule.stat, rule.above is not None) not in decidable:
+            raise r.fail("stat", "'shift' only goes with 'above' (moved more than).")
+    if rule.priority not in (1, 2, 3):
+        raise r.fail("priority", "must be 1 (safety), 2 (form) or 3 (tempo).")
+    r.check_unknown()
+    return rule
+
+
+def parse_exercise(path: str, data: dict) -> Exercise:
+    r = _Reader(path, data)
+    ex_id = r.get("id", str)
+    if not _ID.match(ex_id):
+        raise r.fail("id", f"{ex_id!r} must be lower_snake_case.")
+    stem = Path(path).stem
+    if stem != ex_id:
+        raise r.fail("id", f"is {ex_id!r} but the file is named {stem}.toml.")
+    view = r.get("view", str, choices=VIEWS)
+    needs = tuple(r.get("needs", list))
+    for joint in needs:
+        if joint not in JOINT_NAMES:
+            raise r.fail("needs", f"names an unknown joint {joint!r}; known: {', '.join(JOINT_NAMES)}.")
+    rep = _rep(r.sub("rep"))
+    faults_raw = r.table.get("faults", [])
+    r.used.add("faults")
+    if not isinstance(faults_raw, list) or not all(isinstance(f, dict) for f in faults_raw):
+        raise r.fail("faults", "must be an array of tables ([[faults]]).")
+    faults = tuple(_fault(_Reader(path, f, f"faults[{i}]."), rep.sided) for i, f in enumerate(faults_raw))
+    # several rules may share a code (one fault seen two ways); they must say the same cue
+    cue_of: dict[str, str] = {}
+    for i, f in enumerate(faults):
+        if cue_of.setdefault(f.code, f.cue) != f.cue:
+            raise r.fail(f"faults[{i}].cue", f"differs from the first rule with code {f.code!r}.")
+    p = r.sub("prescription")
+    prescription = Prescription(
+        reps_min=p.get("reps_min", int), reps_max=p.get("reps_max", int), sets=p.get("sets", int),
+        hold_s=p.get("hold_s", float, 0.0), pause_s=p.get("pause_s", float, 0.0),
+        rest_s=p.get("rest_s", float, 60.0), tempo=p.get("tempo", str),
+        per_side=p.get("per_side", bool, False))
+    if not 1 <= prescription.reps_min <= prescription.reps_max or prescription.sets < 1:
+        raise p.fail("reps_min", "must be at least 1 and no more than reps_max; sets at least 1.")
+    p.check_unknown()
+    c = r.sub("cues")
+    cues = {key: c.get(key, str) for key in ("not_visible", "wrong_view", "ready")}
+    good = tuple(c.get("good_rep", list))
+    c.check_unknown()
+    figure = r.get("figure", dict, {})
+    exercise = Exercise(
+        id=ex_id, name=r.get("name", str), summary=r.get("summary", str),
+        steps=tuple(r.get("steps", list)), view=view, view_reason=r.get("view_reason", str),
+        needs=needs, start_position=r.get("start_position", str),
+        working_position=r.get("working_position", str), rep=rep, faults=faults,
+        prescription=prescription, cues=cues, good_rep_cues=good, source=path, figure=figure)
+    r.check_unknown()
+    return exercise
+
+
+def load_exercise_file(path: str | Path) -> Exercise:
+    path = str(path)
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ExerciseFileError(f"{path}: not valid TOML ({exc}).") from None
+    except OSError as exc:
+        raise ExerciseFileError(f"{path}: cannot be read ({exc.strerror}).") from None
+    return parse_exercise(path, data)
+
+
+@dataclass
+class ExerciseLibrary:
+    exercises: dict[str, Exercise]
+    errors: list[str]  # one sentence per file that failed to load
+
+    def get(self, exercise_id: str) -> Exercise:
+        if exercise_id in self.exercises:
+            return self.exercises[exercise_id]
+        known = ", ".join(sorted(self.exercises)) or "none"
+        raise UnknownExerciseError(f"Unknown exercise '{exercise_id}'. Known exercises: {known}.")
+
+
+def load_all(directory: str | Path | None = None) -> ExerciseLibrary:
+    """Load every exercises/*.toml; a broken file is reported, the others still load."""
+    directory = Path(directory) if directory else default_exercise_dir()
+    exercises: dict[str, Exercise] = {}
+    errors: list[str] = []
+    if not directory.is_dir():
+        return ExerciseLibrary({}, [f"No exercise folder at {directory}."])
+    for path in sorted(directory.glob("*.toml")):
+        try:
+            ex = load_exercise_file(path)
+        except ExerciseFileError as exc:
+            errors.append(str(exc))
+            continue
+        exercises[ex.id] = ex
+    return ExerciseLibrary(exercises, errors)

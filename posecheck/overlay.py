@@ -1,0 +1,141 @@
+"""Drawing on frames: small annotators composed in order (skeleton, angles, status panel).
+
+Every annotator takes an RGB image and the engine's state and draws in place. Colours are
+RGB because frames stay RGB from decode to encode.
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+from . import landmarks as L
+from .engine import EngineState
+from .exercises import Exercise
+
+WHITE, BLACK = (255, 255, 255), (0, 0, 0)
+NEAR, FAR = (60, 220, 255), (150, 150, 150)
+GOOD, WARN, BAD = (80, 220, 100), (255, 200, 40), (255, 70, 70)
+_FONT = cv2.FONT_HERSHEY_SIMPLEX
+
+# Where to write each feature's value on the body.
+_FEATURE_JOINT = {
+    "trunk_lean": "hip", "hip_flexion": "hip", "knee_flexion": "knee", "elbow_flexion": "elbow",
+    "lumbar_extension": "hip", "head_pitch": "ear", "neck_flexion": "shoulder",
+    "trunk_elevation": "shoulder", "leg_abduction_{side}": "knee", "knee_flexion_{side}": "knee",
+    "elbow_flexion_{side}": "elbow", "knee_height_{side}": "knee", "thigh_from_down_{side}": "knee",
+}
+_LABEL = {"trunk_lean": "trunk", "hip_flexion": "hip", "knee_flexion": "knee",
+          "elbow_flexion": "elbow", "lumbar_extension": "back", "head_pitch": "head",
+          "leg_abduction_{side}": "leg"}
+
+PHASE_WORDS = {"setup": "get into position", "start": "ready", "moving": "going",
+               "working": "in range", "returning": "coming back"}
+
+
+def _scale(image: np.ndarray) -> float:
+    return max(0.5, min(image.shape[0], image.shape[1]) / 600)
+
+
+def _text(img, text, org, scale, colour, thickness=2) -> None:
+    cv2.putText(img, text, org, _FONT, scale, BLACK, thickness + 3, cv2.LINE_AA)
+    cv2.putText(img, text, org, _FONT, scale, colour, thickness, cv2.LINE_AA)
+
+
+class SkeletonAnnotator:
+    """Bones and joints; the side facing the camera bright, the far side grey."""
+
+    def annotate(self, image: np.ndarray, state: EngineState) -> None:
+        pose = state.pose
+        if pose is None:
+            return
+        h, w = image.shape[:2]
+        pts = (pose.landmarks[:, :2] * (w, h)).astype(int)
+        vis = pose.landmarks[:, 3]
+        near = state.features.side if state.features else "left"
+        s = _scale(image)
+        thick = max(2, int(3 * s))
+        for a, b in L.SKELETON:
+            if vis[a] < 0.5 or vis[b] < 0.5:
+                continue
+            on_near = (a % 2 == (1 if near == "left" else 0)) and (b % 2 == (1 if near == "left" else 0))
+            cv2.line(image, tuple(pts[a]), tuple(pts[b]), NEAR if on_near else FAR, thick, cv2.LINE_AA)
+        for i in range(L.NUM_LANDMARKS):
+            if i > L.NOSE and i < L.LEFT_EAR or i in range(9, 11) or i in range(17, 23):
+                continue  # face and finger points add clutter, not information
+            if vis[i] >= 0.5:
+                cv2.circle(image, tuple(pts[i]), thick + 1, WHITE, -1, cv2.LINE_AA)
+
+
+class AngleAnnotator:
+    """The angles the exercise's rules use, written at their joints."""
+
+    def __init__(self, exercise: Exercise):
+        names = [exercise.rep.feature] + [f.feature for f in exercise.faults if f.feature]
+        self.features = list(dict.fromkeys(n for n in names if n in _FEATURE_JOINT))
+
+    def annotate(self, image: np.ndarray, state: EngineState) -> None:
+        if state.pose is None or state.features is None:
+            return
+        h, w = image.shape[:2]
+        s = _scale(image)
+        side = state.side or state.features.side
+        used: list[tuple[int, int]] = []
+        for name in self.features:
+            key = name.replace("{side}", side)
+            value = state.features.values.get(key, math.nan)
+            if math.isnan(value):
+                continue
+            idx = L.joint_index(_FEATURE_JOINT[name], side)
+            x, y = (state.pose.landmarks[idx, :2] * (w, h)).astype(int)
+            while any(abs(x - ux) < 60 * s and abs(y - uy) < 22 * s for ux, uy in used):
+                y += int(24 * s)  # keep two labels at one joint readable
+            used.append((x, y))
+            _text(image, f"{_LABEL.get(name, name.split('_')[0])} {value:.0f}",
+                  (x + int(10 * s), y), 0.55 * s, WHITE, max(1, int(1.5 * s)))
+
+
+class StatusAnnotator:
+    """Rep count, phase and the current cue, in a band at the top of the frame."""
+
+    def __init__(self, exercise: Exercise):
+        self.exercise = exercise
+
+    def annotate(self, image: np.ndarray, state: EngineState) -> None:
+        h, w = image.shape[:2]
+        s = _scale(image)
+        band = int(70 * s)
+        image[:band] = (image[:band] * 0.35).astype(np.uint8)
+        if self.exercise.sided:
+            count = "  ".join(f"{k[0].upper()} {v}" for k, v in state.reps_by_side.items())
+            reps = f"Reps {state.reps} ({count})"
+        else:
+            reps = f"Reps {state.reps}"
+        _text(image, reps, (int(12 * s), int(30 * s)), 0.9 * s, WHITE, max(2, int(2 * s)))
+        phase = "not visible" if "not_visible" in state.conditions else \
+            "wrong view" if "wrong_view" in state.conditions else PHASE_WORDS.get(state.phase, state.phase)
+        _text(image, phase, (int(12 * s), int(60 * s)), 0.6 * s, NEAR, max(1, int(1.5 * s)))
+        cue = state.cue
+        if cue is not None:
+            colour = GOOD if cue.code in ("good_rep", "ready") else BAD if cue.priority <= 1 else WARN
+            x = int(w * 0.30)
+            scale = 0.65 * s
+            words = cue.message
+            while cv2.getTextSize(words, _FONT, scale, 2)[0][0] > w - x - 10 and scale > 0.3:
+                scale *= 0.9
+            _text(image, words, (x, int(42 * s)), scale, colour, max(1, int(1.6 * s)))
+
+
+class Overlay:
+    """All annotators for one exercise, applied in order."""
+
+    def __init__(self, exercise: Exercise):
+        self.annotators = [SkeletonAnnotator(), AngleAnnotator(exercise), StatusAnnotator(exercise)]
+
+    def draw(self, image: np.ndarray, state: EngineState) -> np.ndarray:
+        out = image if image.flags.writeable else image.copy()
+        for annotator in self.annotators:
+            annotator.annotate(out, state)
+        return out

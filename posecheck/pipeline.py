@@ -1,0 +1,136 @@
+"""The pipeline: a source (video file or pose track) through the engine to the sinks.
+
+Used by the command line and the page's video review alike. The same ExerciseEngine judges
+every frame; the sinks (annotated video, pose track) only record.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .engine import EngineState, ExerciseEngine
+from .errors import PosecheckError
+from .exercises import Exercise
+from .overlay import Overlay
+from .report import Report, build_report
+from .source import DEFAULT_MAX_SIDE, probe, read_frames
+from .track import TrackHeader, TrackSample, read_track, write_header, write_sample
+from .writer import H264Writer
+
+# progress(done_fraction 0..1) is called now and then; it must be cheap
+Progress = Callable[[float], None]
+
+NO_PERSON_WARNING = "No person was found in the video."
+
+
+@dataclass
+class _Collector:
+    """Collects the per-frame rep angle for the report's chart."""
+
+    series: list[tuple[float, float | None]]
+
+    def add(self, state: EngineState) -> None:
+        self.series.append((state.t, state.metric))
+
+
+def _finish(engine: ExerciseEngine, state: EngineState | None, source: str, fps: float,
+            duration: float, stride: int, pose_s: float, pose_frames: int, t0: float,
+            warnings: list[str], series) -> Report:
+    h = engine.history
+    if h.frames and not h.frames_with_pose and NO_PERSON_WARNING not in warnings:
+        warnings.append(NO_PERSON_WARNING)
+    return build_report(
+        engine.exercise, h, source=source, fps=fps, duration_s=duration, stride=stride,
+        pose_ms=pose_s / pose_frames * 1000 if pose_frames else 0.0,
+        total_s=time.perf_counter() - t0, warnings=warnings, series=series,
+        reps_by_side=state.reps_by_side if state else {},
+        partial_reps=state.partial_reps if state else 0)
+
+
+def analyze_video(path: str, exercise: Exercise, *, stride: int = 1, annotate_to: str | None = None,
+                  track_to: str | None = None, progress: Progress | None = None,
+                  max_side: int | None = DEFAULT_MAX_SIDE) -> Report:
+    """Analyse a video file. stride N runs the model on every Nth frame; an annotated video
+    still gets every frame, drawn with the latest state."""
+    from .pose import PoseEstimator  # MediaPipe loads only when a video is analysed
+
+    t0 = time.perf_counter()
+    info = probe(path)
+    stride = max(1, int(stride))
+    warnings: list[str] = []
+    engine = ExerciseEngine(exercise)
+    overlay = Overlay(exercise) if annotate_to else None
+    writer = H264Writer(annotate_to, info.fps) if annotate_to else None
+    track = open(track_to, "w", encoding="utf-8") if track_to else None
+    collector = _Collector([])
+    state: EngineState | None = None
+    pose_s, pose_frames, last_t = 0.0, 0, 0.0
+    total = info.frame_count or 0
+    try:
+        if track:
+            write_header(track, TrackHeader(os.path.basename(path), info.fps, info.width,
+                                            info.height, info.duration_s, stride))
+        with PoseEstimator() as estimator:
+            for frame in read_frames(path, max_side=max_side, stride=1 if writer else stride,
+                                     warnings=warnings):
+                last_t = frame.t
+                if frame.index % stride == 0:
+                    p0 = time.perf_counter()
+                    pose = estimator.estimate(frame.image, frame.t)
+                    pose_s += time.perf_counter() - p0
+                    pose_frames += 1
+                    t = round(frame.t, 6)
+                    pose = pose.quantised() if pose is not None else None
+                    if track:
+                        h, w = frame.image.shape[:2]
+                        write_sample(track, t, (w, h), pose)
+                    state = engine.update(pose, t)
+                    collector.add(state)
+                if writer and state is not None:
+                    writer.write(overlay.draw(frame.image, state))
+                elif writer:
+                    writer.write(frame.image)
+                if progress and total and frame.index % 10 == 0:
+                    progress(min(1.0, (frame.index + 1) / total))
+    finally:
+        if writer:
+            writer.close()
+        if track:
+            track.close()
+    if progress:
+        progress(1.0)
+    duration = info.duration_s or last_t
+    return _finish(engine, state, os.path.basename(path), info.fps, duration, stride, pose_s,
+                   pose_frames, t0, warnings, collector.series)
+
+
+def analyze_track(path: str, exercise: Exercise, progress: Progress | None = None) -> Report:
+    """Replay a recorded pose track through the engine (no model, no video)."""
+    t0 = time.perf_counter()
+    if not os.path.exists(path):
+        raise PosecheckError(f"No such file: {path}")
+    engine = ExerciseEngine(exercise)
+    collector = _Collector([])
+    state: EngineState | None = None
+    fps, source, last_t, duration, stride = 0.0, os.path.basename(path), 0.0, 0.0, 1
+    try:
+        with open(path, encoding="utf-8") as fh:
+            for item in read_track(fh, name=os.path.basename(path)):
+                if isinstance(item, TrackHeader):
+                    fps, source = item.fps, item.source or source
+                    duration, stride = item.duration_s, item.stride
+                    continue
+                assert isinstance(item, TrackSample)
+                state = engine.update(item.pose, item.t)
+                collector.add(state)
+                last_t = item.t
+    except UnicodeDecodeError:
+        raise PosecheckError(f"{os.path.basename(path)} is not a text pose track.") from None
+    if progress:
+        progress(1.0)
+    if not duration and engine.history.frames:
+        duration = last_t + (1.0 / fps if fps else 0.0)
+    return _finish(engine, state, source, fps, duration, stride, 0.0, 0, t0, [], collector.series)
