@@ -50,6 +50,7 @@ class RepRule:
     min_rep_s: float
     bottom_band: float  # within this many degrees of the rep's peak counts as holding the top
     sided: bool
+    still_below: float = 15.0  # deg/s: slower than this near the peak is a pause, not a turn
 
     def feature_for(self, side: str) -> str:
         return self.feature.replace("{side}", side)
@@ -186,6 +187,7 @@ def _rep(r: _Reader) -> RepRule:
         min_rep_s=r.get("min_rep_s", float),
         bottom_band=r.get("bottom_band", float, 8.0),
         sided=sided,
+        still_below=r.get("still_below", float, 15.0),
     )
     r.get("reason", str)
     if not (rule.start_below < rule.leave_start_above <= rule.exit_below < rule.enter_above):

@@ -75,13 +75,41 @@ class _RepInProgress:
     windows: dict[str, list[_Accumulator]] = field(default_factory=dict)
 
 
-def _hold(samples: list[tuple[float, float]], band: float) -> tuple[float, float, float, float]:
-    """(peak, hold seconds, hold start, hold end): the longest stretch near the peak."""
+# Speed is measured over this span: frame-to-frame differences of a smoothed angle still
+# carry a few deg/s of jitter at 30 fps.
+_SPEED_SPAN_S = 0.2
+
+
+def _speeds(samples: list[tuple[float, float]]) -> list[float]:
+    """|d angle / dt| at each sample, as a central difference over about _SPEED_SPAN_S."""
+    out = []
+    j0 = j1 = 0
+    n = len(samples)
+    for i, (t, _) in enumerate(samples):
+        while samples[j0][0] < t - _SPEED_SPAN_S / 2:
+            j0 += 1
+        j1 = max(j1, i)
+        while j1 + 1 < n and samples[j1 + 1][0] <= t + _SPEED_SPAN_S / 2:
+            j1 += 1
+        (ta, va), (tb, vb) = samples[j0], samples[j1]
+        out.append(abs(vb - va) / (tb - ta) if tb > ta else 0.0)
+    return out
+
+
+def _hold(samples: list[tuple[float, float]], band: float, still_below: float):
+    """(peak, hold seconds, hold start, hold end).
+
+    The hold is the longest stretch spent both near the peak (within `band` degrees) and
+    nearly still (slower than `still_below` deg/s). Nearness alone cannot tell a pause from
+    a smooth turn: a slow bounce spends most of a second within 8 deg of its deepest point.
+    """
     peak = max(v for _, v in samples)
-    best = (0.0, samples[0][0], samples[0][0])
+    speeds = _speeds(samples)
+    peak_t = next(t for t, v in samples if v == peak)
+    best = (0.0, peak_t, peak_t)
     run_start = None
-    for t, v in samples:
-        if v >= peak - band:
+    for (t, v), speed in zip(samples, speeds):
+        if v >= peak - band and speed < still_below:
             if run_start is None:
                 run_start = t
             if t - run_start >= best[0]:
@@ -108,6 +136,7 @@ class RepCounter:
         self._rep: _RepInProgress | None = None
         self._start_windows: list[_Accumulator] = []
         self._last_start_t: float | None = None
+        self._last_start_values: dict[str, float] = {}
         self._frozen_since: float | None = None
         self._condition: str | None = None
         self._condition_since: float | None = None
@@ -199,7 +228,9 @@ class RepCounter:
                 self._begin_rep(side, t)
                 self.phase = MOVING
             else:
-                self._last_start_t = t
+                if m <= r.start_below:  # truly at rest, not drifting towards the threshold
+                    self._last_start_t = t
+                    self._last_start_values = values
                 self._feed(self._start_windows, values, t, events, None)
                 return
         rep = self._rep
@@ -234,9 +265,12 @@ class RepCounter:
 
     def _begin_rep(self, side: str | None, t: float) -> None:
         start = self._last_start_t if self._last_start_t is not None else t
-        self._rep = _RepInProgress(side=side, start_s=start,
-                                   windows={"rep": self._windows_for("rep"),
-                                            "working": self._windows_for("working")})
+        windows = {"rep": self._windows_for("rep"), "working": self._windows_for("working")}
+        # "shift" is movement away from how the person held still in the start position
+        for acc in windows["rep"]:
+            name = acc.rule.feature.replace("{side}", side) if side else acc.rule.feature
+            acc.first = self._last_start_values.get(name, math.nan)
+        self._rep = _RepInProgress(side=side, start_s=start, windows=windows)
 
     def _feed(self, accs: list[_Accumulator], values: dict[str, float], t: float,
               events: list[RuleEvent], rep: _RepInProgress | None) -> None:
@@ -307,7 +341,7 @@ class RepCounter:
         if rep is None or t - rep.start_s < self.rule.min_rep_s:
             return
         self._close(rep.windows["rep"] + rep.windows["working"], t, events, rep)
-        peak, hold, hold_from, hold_to = _hold(rep.samples, self.rule.bottom_band)
+        peak, hold, hold_from, hold_to = _hold(rep.samples, self.rule.bottom_band, self.rule.still_below)
         measures = {"rep_s": t - rep.start_s, "down_s": hold_from - rep.start_s,
                     "up_s": t - hold_to, "hold_s": hold}
         for f in self.exercise.faults:

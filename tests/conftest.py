@@ -1,0 +1,79 @@
+"""Shared fixtures: the real-data folder, its labels, and pose tracks made once per run."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # for `import synth`
+
+
+def _data_dir() -> Path:
+    return Path(os.environ.get("POSECHECK_DATA", ROOT.parent / "shared" / "data")).resolve()
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    d = _data_dir()
+    if not (d / "videos").is_dir():
+        message = f"real test data not found at {d} (set POSECHECK_DATA)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return d
+
+
+@pytest.fixture(scope="session")
+def labels(data_dir) -> list[dict]:
+    with open(data_dir / "labels.toml", "rb") as fh:
+        return tomllib.load(fh)["clip"]
+
+
+@pytest.fixture(scope="session")
+def library():
+    from posecheck.exercises import load_all
+
+    lib = load_all()
+    assert not lib.errors, lib.errors
+    return lib
+
+
+def _pose_stage_digest() -> str:
+    """Tracks depend on the decoder and the pose stage; a change there invalidates them."""
+    h = hashlib.sha256()
+    for name in ("source.py", "pose.py", "datatypes.py", "track.py"):
+        h.update((ROOT / "posecheck" / name).read_bytes())
+    return h.hexdigest()[:12]
+
+
+@pytest.fixture(scope="session")
+def track_of(data_dir, tmp_path_factory, library):
+    """clip file name -> path of its pose track, running the real model once per clip.
+
+    POSECHECK_TRACK_CACHE=DIR keeps tracks between runs (keyed by the pose stage's source)."""
+    from posecheck.pipeline import analyze_video
+
+    cache_env = os.environ.get("POSECHECK_TRACK_CACHE")
+    folder = Path(cache_env) if cache_env else tmp_path_factory.mktemp("tracks")
+    folder.mkdir(parents=True, exist_ok=True)
+    digest = _pose_stage_digest()
+    any_exercise = library.get("hip_hinge")
+    made: dict[str, Path] = {}
+
+    def get(clip: str) -> Path:
+        if clip not in made:
+            path = folder / f"{clip}.{digest}.jsonl"
+            if not path.exists():
+                tmp = path.with_suffix(".part")
+                analyze_video(str(data_dir / "videos" / clip), any_exercise, track_to=str(tmp))
+                tmp.rename(path)
+            made[clip] = path
+        return made[clip]
+
+    return get

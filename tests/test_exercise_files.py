@@ -1,0 +1,92 @@
+"""Exercise definitions are data: they load, they are validated, and errors name file and field."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from posecheck.errors import ExerciseFileError, UnknownExerciseError
+from posecheck.exercises import default_exercise_dir, load_all, load_exercise_file
+
+REQUIRED_FAULTS = {
+    "hip_hinge": {"knees_too_bent", "shallow", "too_fast"},
+    "good_morning": {"knees_too_bent", "knees_locked", "no_pause", "too_fast"},
+    "quadruped_hip_lift": {"upper_body_moving", "shallow"},
+    "lumbar_extension": {"hyperextension", "looking_up", "elbows_bent", "no_hold"},
+}
+
+
+def test_the_four_exercises_load_with_their_required_faults(library):
+    assert set(REQUIRED_FAULTS) <= set(library.exercises)
+    for ex_id, codes in REQUIRED_FAULTS.items():
+        ex = library.get(ex_id)
+        assert codes <= {f.code for f in ex.faults}, ex_id
+        assert ex.cues["not_visible"] and ex.cues["wrong_view"]
+        assert ex.prescription.sets >= 1 and ex.steps
+
+
+def test_quadruped_is_counted_per_side_and_prescribed_per_side(library):
+    ex = library.get("quadruped_hip_lift")
+    assert ex.sided and ex.prescription.per_side
+
+
+def test_unknown_exercise_names_the_known_ones(library):
+    with pytest.raises(UnknownExerciseError) as err:
+        library.get("squat_jump")
+    assert "squat_jump" in str(err.value) and "good_morning" in str(err.value)
+
+
+def _copy_exercises(tmp_path: Path) -> Path:
+    folder = tmp_path / "exercises"
+    shutil.copytree(default_exercise_dir(), folder)
+    return folder
+
+
+def _break(folder: Path, ex_id: str, old: str, new: str) -> Path:
+    path = folder / f"{ex_id}.toml"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    return path
+
+
+@pytest.mark.parametrize("old,new,field", [
+    ('enter_above = 50.0', 'enter_above = "deep"', "rep.enter_above"),
+    ('feature = "trunk_lean"', 'feature = "spine_curve"', "rep.feature"),
+    ('view = "side"', 'view = "above"', "view"),
+    ('start_below = 15.0', 'start_below = 60.0', "rep.start_below"),
+    ('code = "no_pause"', 'code = "no_pause"\ncolour = "red"', "faults[2].colour"),
+    ('sets = 3', 'sets = 3\nsets_typo = 1', "prescription.sets_typo"),
+])
+def test_a_malformed_file_is_named_with_its_field_and_the_rest_still_load(tmp_path, old, new, field):
+    folder = _copy_exercises(tmp_path)
+    path = _break(folder, "good_morning", old, new)
+    with pytest.raises(ExerciseFileError) as err:
+        load_exercise_file(path)
+    assert str(path) in str(err.value) and f"'{field}'" in str(err.value)
+    lib = load_all(folder)
+    assert "good_morning" not in lib.exercises
+    assert {"hip_hinge", "quadruped_hip_lift", "lumbar_extension"} <= set(lib.exercises)
+    assert len(lib.errors) == 1 and "good_morning.toml" in lib.errors[0]
+
+
+def test_invalid_toml_and_a_missing_field_are_clear(tmp_path):
+    folder = _copy_exercises(tmp_path)
+    bad = folder / "hip_hinge.toml"
+    bad.write_text("id = 'hip_hinge\n")
+    with pytest.raises(ExerciseFileError, match="not valid TOML"):
+        load_exercise_file(bad)
+    path = _break(folder, "good_morning", 'name = "Good morning"\n', "")
+    with pytest.raises(ExerciseFileError, match=r"field 'name' is missing"):
+        load_exercise_file(path)
+
+
+def test_a_new_exercise_needs_no_python(tmp_path, library):
+    """Adding exercises/<id>.toml is enough: a neck tilt built from existing features."""
+    folder = _copy_exercises(tmp_path)
+    text = (folder / "hip_hinge.toml").read_text().replace('id = "hip_hinge"', 'id = "standing_reach"')
+    (folder / "standing_reach.toml").write_text(text)
+    lib = load_all(folder)
+    assert "standing_reach" in lib.exercises and not lib.errors
