@@ -1,0 +1,144 @@
+"""Review an uploaded video: save it privately, analyse it, and shape the report for the page.
+
+Nothing here imports Streamlit; the page passes in the uploaded file (any object with .read
+and .size) and a progress callback.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+
+from ..errors import PosecheckError
+from ..exercises import Exercise
+from ..report import Report
+
+log = logging.getLogger(__name__)
+
+MAX_UPLOAD_MB = 200
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+VIDEO_TYPES = ("mp4", "mov", "webm", "avi")
+NO_CUES = ("ready", "good_rep")  # cue codes that are not faults
+
+
+@dataclass
+class ReviewResult:
+    key: tuple  # (upload id, exercise id): the same key is not analysed twice
+    name: str  # the uploaded file's name, for display only
+    report: Report | None = None
+    video: bytes | None = None  # annotated H.264 mp4
+    error: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _suffix(name: str) -> str:
+    ext = os.path.splitext(name or "")[1].lower().lstrip(".")
+    return f".{ext}" if ext in VIDEO_TYPES else ".video"
+
+
+def review_file(path: str, exercise: Exercise, key: tuple = (), name: str = "",
+                progress=None) -> ReviewResult:
+    """Analyse a video already on disk; errors become a sentence in result.error."""
+    result = ReviewResult(key=key, name=name or os.path.basename(path))
+    with tempfile.TemporaryDirectory(prefix="posecheck-out-") as tmp:
+        out = os.path.join(tmp, "annotated.mp4")
+        try:
+            from ..pipeline import analyze_video
+
+            report = analyze_video(path, exercise, annotate_to=out, progress=progress)
+        except PosecheckError as exc:
+            result.error = str(exc)
+            return result
+        except Exception:  # noqa: BLE001 - a page shows a sentence, the log keeps the trace
+            log.exception("analysing %s failed", result.name)
+            result.error = ("Something went wrong while analysing this video. "
+                            "Try another file, or convert it to MP4 (H.264) and upload it again.")
+            return result
+        result.report = report
+        if os.path.exists(out) and os.path.getsize(out) > 0:
+            with open(out, "rb") as fh:
+                result.video = fh.read()
+        else:
+            result.notes.append("The annotated video could not be made.")
+    return result
+
+
+def review_upload(uploaded, exercise: Exercise, key: tuple, progress=None) -> ReviewResult:
+    """Check the size, copy the upload to a private temporary folder (under a fixed name, never
+    the uploaded one), analyse it, and delete the copy."""
+    name = getattr(uploaded, "name", "") or "video"
+    size = getattr(uploaded, "size", None)
+    if size is not None and size > MAX_UPLOAD_BYTES:
+        return ReviewResult(key=key, name=name, error=(
+            f"This file is {size / 1024 / 1024:.0f} MB; the limit is {MAX_UPLOAD_MB} MB. "
+            "Trim or compress the video and try again."))
+    if size == 0:
+        return ReviewResult(key=key, name=name, error="This file is empty.")
+    with tempfile.TemporaryDirectory(prefix="posecheck-in-") as tmp:
+        path = os.path.join(tmp, "input" + _suffix(name))
+        try:
+            if hasattr(uploaded, "seek"):
+                uploaded.seek(0)
+            with open(path, "wb") as fh:
+                shutil.copyfileobj(uploaded, fh, length=1024 * 1024)
+        except OSError:
+            log.exception("saving the upload failed")
+            return ReviewResult(key=key, name=name,
+                                error="The upload could not be saved on the server. Try again.")
+        return review_file(path, exercise, key=key, name=name, progress=progress)
+
+
+def reps_text(report: Report) -> list[tuple[str, int]]:
+    """(label, count) pairs: the total, then per side when the exercise is sided."""
+    items = [("Reps", report.reps)]
+    items += [(f"Reps ({side})", n) for side, n in sorted(report.reps_by_side.items())]
+    return items
+
+
+def rep_rows(report: Report) -> list[dict]:
+    rows = []
+    for r in report.rep_details:
+        rows.append({
+            "Rep": r["index"],
+            **({"Side": r["side"] or ""} if report.reps_by_side else {}),
+            "Start (s)": round(r["start_s"], 1),
+            "End (s)": round(r["end_s"], 1),
+            "Range (deg)": round(r["peak_deg"]),
+            "Hold (s)": round(r["hold_s"], 1),
+            "Faults": ", ".join(f.replace("_", " ") for f in r["faults"]) or "none",
+        })
+    return rows
+
+
+def fault_cues(report: Report) -> list[dict]:
+    return [c for c in report.cues if c["code"] not in NO_CUES]
+
+
+def angle_chart(report: Report):
+    """Altair chart: the rep angle over time, shaded reps, red marks where a fault was cued."""
+    import altair as alt
+    import pandas as pd
+
+    series = pd.DataFrame({"t": report.series.get("t", []), "deg": report.series.get("deg", [])})
+    feature = (report.series_feature or "angle").replace("_{side}", "").replace("_", " ")
+    y_title = f"{feature} (deg)"
+    line = alt.Chart(series).mark_line().encode(
+        x=alt.X("t:Q", title="time (s)"), y=alt.Y("deg:Q", title=y_title),
+        tooltip=[alt.Tooltip("t:Q", format=".1f"), alt.Tooltip("deg:Q", format=".0f")])
+    layers = [line]
+    if report.rep_details:
+        reps = pd.DataFrame([{"start": r["start_s"], "end": r["end_s"], "rep": f"rep {r['index']}"}
+                             for r in report.rep_details])
+        layers.insert(0, alt.Chart(reps).mark_rect(opacity=0.15, color="#2a9d8f").encode(
+            x="start:Q", x2="end:Q", tooltip=["rep:N"]))
+    faults = fault_cues(report)
+    if faults:
+        top = max((d for d in report.series.get("deg", []) if d is not None), default=0)
+        marks = pd.DataFrame([{"t": c["t_s"], "y": top, "cue": c["message"]} for c in faults])
+        layers.append(alt.Chart(marks).mark_point(shape="triangle-down", size=120, color="#d62828",
+                                                  filled=True).encode(
+            x="t:Q", y="y:Q", tooltip=["cue:N", alt.Tooltip("t:Q", format=".1f")]))
+    return alt.layer(*layers).properties(height=260)
