@@ -1,0 +1,207 @@
+"""The Streamlit page, through streamlit.testing.v1.AppTest (no browser, no WebRTC)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from posecheck.web import live, review
+from posecheck.web.figure import draw_figure, joints
+from posecheck.web.info import DISCLAIMER, prescription_lines
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+CLIP = "good-morning_side_palfit_1.mp4"
+FOUR = ["hip_hinge", "good_morning", "quadruped_hip_lift", "lumbar_extension"]
+
+
+@pytest.fixture
+def no_webrtc(monkeypatch):
+    """AppTest cannot run WebRTC: replace the one call into streamlit-webrtc."""
+    calls = []
+
+    def fake(processor, key="live"):
+        calls.append(processor)
+        return SimpleNamespace(state=SimpleNamespace(playing=False), video_processor=None)
+
+    monkeypatch.setattr(live, "start_stream", fake)
+    return calls
+
+
+def run_app(**state) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for k, v in state.items():
+        at.session_state[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [w.value for w in at.warning]
+    parts += [e.value for e in at.error] + [i.value for i in at.info]
+    parts += [s.value for s in at.subheader] + [c.value for c in at.caption]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_page_renders_with_disclaimer_and_four_exercises(no_webrtc):
+    at = run_app()
+    assert any(DISCLAIMER in w.value for w in at.warning)
+    box = at.selectbox(key="exercise")
+    lib = __import__("posecheck.exercises", fromlist=["load_all"]).load_all()
+    assert set(FOUR) <= set(lib.exercises)
+    names = {lib.exercises[i].name for i in FOUR}
+    assert names <= set(box.options)
+    assert no_webrtc, "the live section asks for the stream"
+    assert "camera is off" in texts(at)
+
+
+def test_switching_exercise_shows_its_steps(no_webrtc):
+    from posecheck.exercises import load_all
+
+    lib = load_all()
+    at = run_app()
+    for ex_id in FOUR:
+        ex = lib.exercises[ex_id]
+        at.selectbox(key="exercise").set_value(ex_id).run()
+        assert not at.exception
+        page = texts(at)
+        assert at.subheader[0].value == ex.name
+        assert ex.steps[0] in page and ex.steps[-1] in page
+        assert prescription_lines(ex)[0] in page
+        assert ex.view_reason in page
+        assert len(at.image) == 2  # start and working figures
+
+
+def test_switching_exercise_resets_the_live_count(no_webrtc):
+    at = run_app()
+    proc = at.session_state["live_processor"]
+    assert proc.exercise.id == at.selectbox(key="exercise").value
+    at.selectbox(key="exercise").set_value("hip_hinge").run()
+    assert at.session_state["live_processor"].exercise.id == "hip_hinge"
+
+
+def test_review_section_states_the_size_cap(no_webrtc):
+    at = run_app()
+    at.radio(key="mode").set_value("Review a video").run()
+    assert not at.exception
+    assert f"up to {review.MAX_UPLOAD_MB} MB" in texts(at)
+    assert set(review.VIDEO_TYPES) <= {t.lstrip(".") for t in at.file_uploader[0].allowed_type}
+
+
+def test_bad_upload_shows_a_sentence_not_a_traceback(no_webrtc):
+    at = run_app()
+    at.radio(key="mode").set_value("Review a video").run()
+    at.file_uploader[0].set_value(("clip.mp4", b"this is not a video at all" * 100, "video/mp4"))
+    at.run()
+    assert not at.exception
+    assert len(at.error) == 1
+    sentence = at.error[0].value
+    assert sentence.endswith(".") and "Traceback" not in sentence and len(sentence) < 300
+
+
+def test_oversized_upload_is_refused_before_reading():
+    class Big:
+        name, size = "huge.mp4", review.MAX_UPLOAD_BYTES + 1
+
+        def read(self, *_):
+            raise AssertionError("must not be read")
+
+    result = review.review_upload(Big(), _ex("good_morning"), key=("x", "good_morning"))
+    assert result.error and "limit is 200 MB" in result.error
+
+
+def _ex(ex_id):
+    from posecheck.exercises import load_all
+
+    return load_all().exercises[ex_id]
+
+
+def test_figure_draws_every_exercise():
+    from posecheck.exercises import load_all
+
+    for ex in load_all().exercises.values():
+        for pose in ("start", "working"):
+            img = draw_figure(ex.figure[pose])
+            assert img.shape == (160, 160, 3) and (img < 200).any()
+    # good morning's working pose: shoulder well forward of the hip, knee forward of the ankle
+    j = joints({"trunk": 75.0, "thigh": -10.0, "shin": 10.0})
+    assert j["shoulder"][0] > 0.9 and j["knee"][0] > j["ankle"][0] and j["ankle"][1] < j["knee"][1]
+
+
+def test_live_processor_snapshot_reset_and_switch():
+    ex = _ex("good_morning")
+
+    class NoPose:
+        def estimate(self, rgb, t):
+            return None
+
+        def close(self):
+            pass
+
+    proc = live.LiveProcessor(ex, estimator_factory=NoPose)
+    frame = np.zeros((120, 160, 3), np.uint8)
+    for i in range(5):
+        out = proc.process(frame, 100.0 + i / 30)
+        assert out.shape == frame.shape
+    snap = proc.snapshot()
+    assert snap.frames == 5 and not snap.person and snap.reps == 0
+    proc.reset()
+    assert proc.snapshot().frames == 0
+    proc.set_exercise(_ex("hip_hinge"))
+    assert proc.snapshot().exercise_id == "hip_hinge"
+    html = live.big_text_html(snap, ex, True)
+    assert "Reps 0" in html and "Set 1: 0 / 7" in html
+
+
+# ---- the real clip -----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def good_morning_review(data_dir):
+    return review.review_file(str(data_dir / "videos" / CLIP), _ex("good_morning"),
+                              key=("clip", "good_morning"), name=CLIP)
+
+
+@pytest.mark.real
+def test_review_of_real_clip_shows_four_reps(good_morning_review, no_webrtc):
+    result = good_morning_review
+    assert result.error is None, result.error
+    assert result.report.reps == 4
+    assert result.video and result.video[4:8] == b"ftyp"
+    at2 = AppTest.from_string(
+        "import streamlit as st\nfrom posecheck.web import page\n"
+        "page.show_review(st.session_state['review_result'])\n", default_timeout=60)
+    at2.session_state["review_result"] = result
+    at2.run()
+    assert not at2.exception
+    assert at2.metric[0].label == "Reps" and at2.metric[0].value == "4"
+    assert len(at2.dataframe) == 1 and len(at2.dataframe[0].value) == 4
+    assert "Range (deg)" in at2.dataframe[0].value.columns
+    labels = [b.label for b in at2.get("download_button")]
+    assert len(labels) == 3, labels
+    cue_text = "\n".join(m.value for m in at2.markdown)
+    assert result.report.cues
+    for cue in result.report.cues:
+        assert f"{cue['t_s']:.1f} s: {cue['message']}" in cue_text
+
+
+@pytest.mark.real
+def test_upload_through_the_page_counts_four_reps(data_dir, no_webrtc, monkeypatch):
+    """The whole review flow through the uploader, with the analysis itself cached from the
+    module fixture when possible (the real model runs once per test module)."""
+    data = (data_dir / "videos" / CLIP).read_bytes()
+    at = run_app()
+    at.radio(key="mode").set_value("Review a video").run()
+    at.file_uploader[0].set_value((CLIP, data, "video/mp4"))
+    at.run(timeout=180)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert at.metric[0].value == "4"
+    # a rerun does not analyse again
+    calls = []
+    monkeypatch.setattr(review, "review_upload", lambda *a, **k: calls.append(a))
+    at.run()
+    assert not calls and at.metric[0].value == "4"
