@@ -87,13 +87,17 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                                progress=_progress_bar(label))
     if args.json == "-":
         sys.stdout.write(report.to_json() + "\n")
-        return 0
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as fh:
-            fh.write(report.to_json() + "\n")
-    print(summary_text(report))
-    if args.out:
-        print(f"Annotated video: {args.out}")
+    else:
+        if args.json:
+            with open(args.json, "w", encoding="utf-8") as fh:
+                fh.write(report.to_json() + "\n")
+        print(summary_text(report))
+        if args.out:
+            print(f"Annotated video: {args.out}")
+    if report.incomplete:
+        # the partial report is kept above; the exit code tells scripts the input was damaged
+        print(f"posecheck: error: {report.warnings[0]}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -24,11 +24,17 @@ from .datatypes import Features, Pose
 
 VISIBLE = 0.5  # MediaPipe visibility above which a landmark counts as seen
 
-# Shoulder width over torso length in the image: about 0.15-0.35 side-on, 0.6-0.9 facing the
-# camera (shoulders ~35-40 cm wide, torso ~50 cm long). Hysteresis keeps a turning person
-# from flickering between the two.
-FACING_ENTER = 0.62
-FACING_EXIT = 0.50
+# How square to the camera the body is: the share of the shoulder and hip lines that runs
+# across the image, in 3D world landmarks. Measured on the real clips: ~0.1 side-on, ~0.5 at
+# 45 deg, ~1.0 facing the camera, whatever the posture (2D width ratios break when the torso
+# is foreshortened or the hips are misplaced). Hysteresis keeps a turning person from
+# flickering between the two.
+FACING_ENTER = 0.85
+FACING_EXIT = 0.70
+# Without world landmarks: shoulder width over torso length in the image, ~0.1-0.35 side-on,
+# 0.7-0.9 facing the camera.
+FACING_ENTER_2D = 0.62
+FACING_EXIT_2D = 0.50
 
 # z difference (MediaPipe units, ~image widths) between the two sides needed to switch sides.
 SIDE_SWITCH_Z = 0.08
@@ -37,7 +43,7 @@ SIDE_SWITCH_Z = 0.08
 # Every feature an exercise file may name. "{side}" is replaced by left/right for sided rules.
 FEATURE_NAMES = frozenset({
     "trunk_lean", "trunk_elevation", "torso_px", "shoulder_tilt", "shoulder_x_torso",
-    "shoulder_y_torso", "shoulder_width_ratio", "hip_flexion", "knee_flexion", "elbow_flexion",
+    "shoulder_y_torso", "shoulder_width_ratio", "frontalness", "hip_flexion", "knee_flexion", "elbow_flexion",
     "lumbar_extension", "head_pitch", "neck_flexion",
     "knee_flexion_{side}", "elbow_flexion_{side}", "leg_abduction_{side}", "knee_height_{side}",
     "thigh_from_down_{side}", "thigh_lift_{side}", "trunk_roll", "trunk_pitch",
@@ -82,6 +88,17 @@ def _wrap_extension(deg: float) -> float:
     return (deg + 270.0) % 360.0 - 270.0
 
 
+def _frontalness(world: np.ndarray) -> float:
+    """0 side-on .. 1 square to the camera: how much of the shoulder and hip lines runs along x."""
+    shares = []
+    for a, b in ((L.LEFT_SHOULDER, L.RIGHT_SHOULDER), (L.LEFT_HIP, L.RIGHT_HIP)):
+        d = world[b] - world[a]
+        horizontal = math.hypot(d[0], d[2])
+        if horizontal > 1e-6:
+            shares.append(abs(d[0]) / horizontal)
+    return sum(shares) / len(shares) if shares else 0.0
+
+
 class FeatureExtractor:
     """Computes Features from poses of one stream; remembers which side faces the camera."""
 
@@ -123,11 +140,15 @@ class FeatureExtractor:
         torso_px = float(np.linalg.norm(sh_mid - hip_mid))
         shoulder_w = float(np.linalg.norm(px[L.LEFT_SHOULDER] - px[L.RIGHT_SHOULDER]))
         width_ratio = shoulder_w / torso_px if torso_px > 1e-6 else math.inf
-        if self.facing_camera and width_ratio < FACING_EXIT:
-            self.facing_camera = False
-        elif not self.facing_camera and width_ratio > FACING_ENTER:
-            self.facing_camera = True
         values["shoulder_width_ratio"] = width_ratio
+        frontal, enter, leave = width_ratio, FACING_ENTER_2D, FACING_EXIT_2D
+        if pose.world is not None:
+            frontal, enter, leave = _frontalness(pose.world), FACING_ENTER, FACING_EXIT
+        values["frontalness"] = frontal
+        if self.facing_camera and frontal < leave:
+            self.facing_camera = False
+        elif not self.facing_camera and frontal > enter:
+            self.facing_camera = True
 
         # Trunk
         values["trunk_lean"] = _from_vertical(hip_mid, sh_mid)

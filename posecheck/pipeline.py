@@ -103,8 +103,14 @@ def analyze_video(path: str, exercise: Exercise, *, stride: int = 1, annotate_to
     if progress:
         progress(1.0)
     duration = info.duration_s or last_t
-    return _finish(engine, state, os.path.basename(path), info.fps, duration, stride, pose_s,
-                   pose_frames, t0, warnings, collector.series)
+    incomplete = bool(info.duration_s) and last_t < info.duration_s * 0.9 - 0.5
+    if incomplete and not warnings:
+        warnings.append(f"The video file ends early: only {last_t:.1f} s of its {info.duration_s:.1f} s "
+                        "could be read (is the file incomplete?). What was there was analysed.")
+    report = _finish(engine, state, os.path.basename(path), info.fps, duration, stride, pose_s,
+                     pose_frames, t0, warnings, collector.series)
+    report.incomplete = incomplete or bool(warnings and "breaks off" in warnings[0])
+    return report
 
 
 def analyze_track(path: str, exercise: Exercise, progress: Progress | None = None) -> Report:

@@ -84,7 +84,7 @@ class PoseEstimator:
                 min_detection_confidence=MIN_DETECTION_CONFIDENCE,
                 min_tracking_confidence=MIN_TRACKING_CONFIDENCE,
             )
-        self._started = False
+        self._quiet_frames = 3
         self.redetections = 0  # frames where the tracked pose was implausible and redone
 
     def __enter__(self) -> "PoseEstimator":
@@ -102,8 +102,8 @@ class PoseEstimator:
         if self._pose is None:
             raise RuntimeError("PoseEstimator is closed")
         image_rgb.flags.writeable = False  # lets MediaPipe wrap the buffer without copying
-        if not self._started:  # the first frame starts the graph's calculators, which also log
-            self._started = True
+        if self._quiet_frames:  # the first frames start the graph's calculators, which also log
+            self._quiet_frames -= 1
             with _native_stderr_silenced():
                 result = self._pose.process(image_rgb)
         else:
@@ -113,8 +113,9 @@ class PoseEstimator:
         symmetry = self._symmetry(result)
         if symmetry < MIN_BONE_SYMMETRY:
             self.redetections += 1
-            self._pose.reset()  # drops the tracked region; the next call starts with detection
-            retry = self._pose.process(image_rgb)
+            with _native_stderr_silenced():  # a restarted graph logs its setup again
+                self._pose.reset()  # drops the tracked region; the next call starts with detection
+                retry = self._pose.process(image_rgb)
             if retry.pose_landmarks is None:
                 return None
             if self._symmetry(retry) > symmetry:

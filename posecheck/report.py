@@ -39,6 +39,7 @@ class Report:
     # the rep angle over time, for charts: {"t": [...], "deg": [...]} (null where not judged)
     series: dict[str, list] = field(default_factory=dict)
     series_feature: str = ""
+    incomplete: bool = False  # the video broke off before its stated end
 
     def to_dict(self, include_timing: bool = True) -> dict:
         d = asdict(self)

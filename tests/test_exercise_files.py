@@ -57,7 +57,7 @@ def _break(folder: Path, ex_id: str, old: str, new: str) -> Path:
     ('feature = "trunk_lean"', 'feature = "spine_curve"', "rep.feature"),
     ('view = "side"', 'view = "above"', "view"),
     ('start_below = 15.0', 'start_below = 60.0', "rep.start_below"),
-    ('code = "no_pause"', 'code = "no_pause"\ncolour = "red"', "faults[2].colour"),
+    ('code = "no_pause"', 'code = "no_pause"\ncolour = "red"', "faults[3].colour"),
     ('sets = 3', 'sets = 3\nsets_typo = 1', "prescription.sets_typo"),
 ])
 def test_a_malformed_file_is_named_with_its_field_and_the_rest_still_load(tmp_path, old, new, field):
