@@ -205,3 +205,26 @@ def test_upload_through_the_page_counts_four_reps(data_dir, no_webrtc, monkeypat
     monkeypatch.setattr(review, "review_upload", lambda *a, **k: calls.append(a))
     at.run()
     assert not calls and at.metric[0].value == "4"
+
+
+def test_live_processes_only_the_newest_of_queued_frames():
+    import asyncio
+
+    import av
+
+    class NoPose:
+        def estimate(self, rgb, t):
+            return None
+
+        def close(self):
+            pass
+
+    proc = live.LiveProcessor(_ex("good_morning"), estimator_factory=NoPose)
+    frames = []
+    for i in range(3):
+        f = av.VideoFrame.from_ndarray(np.full((96, 128, 3), i * 40, np.uint8), format="rgb24")
+        f.pts = i
+        frames.append(f)
+    out = asyncio.run(proc.recv_queued(frames))
+    assert len(out) == 1 and out[0].pts == 2 and (out[0].width, out[0].height) == (128, 96)
+    assert proc.snapshot().frames == 1  # the two older frames were dropped, not processed

@@ -121,8 +121,15 @@ class LiveProcessor:
                                                     "it keeps trying.")
             out = rgb
         new = av.VideoFrame.from_ndarray(out, format="rgb24")
-        new.pts, new.time_base = frame.pts, frame.time_base
+        new.pts = frame.pts
+        if frame.time_base is not None:
+            new.time_base = frame.time_base
         return new
+
+    async def recv_queued(self, frames):
+        """streamlit-webrtc queued_video_frames_callback: of the frames that arrived while the
+        last one was processed, only the newest is processed and sent; the rest are dropped."""
+        return [self.recv(frames[-1])] if frames else []
 
     def on_ended(self) -> None:
         """The camera stopped: free the model (made again on the next frame)."""
@@ -141,7 +148,8 @@ def start_stream(processor: LiveProcessor, key: str = "live"):
 
     return webrtc_streamer(
         key=key, mode=WebRtcMode.SENDRECV, rtc_configuration=RTC_CONFIGURATION,
-        media_stream_constraints=MEDIA_CONSTRAINTS, video_frame_callback=processor.recv,
+        media_stream_constraints=MEDIA_CONSTRAINTS,
+        queued_video_frames_callback=processor.recv_queued,
         on_video_ended=processor.on_ended, async_processing=True,
         video_html_attrs={"autoPlay": True, "controls": False, "muted": True,
                           "style": {"width": "100%"}})
