@@ -51,7 +51,9 @@ def test_page_renders_with_disclaimer_and_four_exercises(no_webrtc):
     at = run_app()
     assert any(DISCLAIMER in w.value for w in at.warning)
     box = at.selectbox(key="exercise")
-    lib = __import__("posecheck.exercises", fromlist=["load_all"]).load_all()
+    from posecheck.exercises import load_all
+
+    lib = load_all()
     assert set(FOUR) <= set(lib.exercises)
     names = {lib.exercises[i].name for i in FOUR}
     assert names <= set(box.options)
