@@ -158,7 +158,7 @@ class RepCounter:
         if condition:
             self._freeze(condition, t, events)
             return events
-        self._thaw(t)
+        self._thaw()
         values = features.values
         metric, side = self._metric(values)
         self.metric = metric
@@ -193,7 +193,7 @@ class RepCounter:
             self._rep = None
             self.phase = SETUP
 
-    def _thaw(self, t: float) -> None:
+    def _thaw(self) -> None:
         self._frozen_since = None
         self._condition = self._condition_since = None
         self._announced = None
@@ -237,9 +237,8 @@ class RepCounter:
         assert rep is not None
         rep.samples.append((t, m))
         self._feed(rep.windows["rep"], values, t, events, rep)
-        if self.phase in (WORKING, RETURNING) or rep.reached_working:
-            if self.phase == WORKING:
-                self._feed(rep.windows["working"], values, t, events, rep)
+        if self.phase == WORKING:
+            self._feed(rep.windows["working"], values, t, events, rep)
         if self.phase == MOVING:
             if m >= r.enter_above:
                 self.phase = WORKING
