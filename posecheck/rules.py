@@ -319,13 +319,21 @@ class RepCounter:
             rep.faults.append(code)
         events.append(RuleEvent(t, "fault", code, rep.side if rep else None))
 
-    def _end_partial(self, t: float, events: list[RuleEvent]) -> None:
+    def _close_rep(self, t: float) -> _RepInProgress | None:
+        """Back in the start position: the rep in progress, or None if it was too quick to be
+        an attempt (a wobble across the thresholds)."""
         rep = self._rep
         self._rep = None
         self.phase = START
         self._enter_start(t)
         if rep is None or t - rep.start_s < self.rule.min_rep_s:
-            return  # a wobble, not an attempt
+            return None
+        return rep
+
+    def _end_partial(self, t: float, events: list[RuleEvent]) -> None:
+        rep = self._close_rep(t)
+        if rep is None:
+            return
         self.partial_reps += 1
         events.append(RuleEvent(t, "partial", side=rep.side))
         for f in self.exercise.faults:
@@ -333,11 +341,8 @@ class RepCounter:
                 self._fault(f.code, t, events, None)
 
     def _end_rep(self, t: float, events: list[RuleEvent]) -> None:
-        rep = self._rep
-        self._rep = None
-        self.phase = START
-        self._enter_start(t)
-        if rep is None or t - rep.start_s < self.rule.min_rep_s:
+        rep = self._close_rep(t)
+        if rep is None:
             return
         self._close(rep.windows["rep"] + rep.windows["working"], t, events, rep)
         peak, hold, hold_from, hold_to = _hold(rep.samples, self.rule.bottom_band, self.rule.still_below)
