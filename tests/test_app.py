@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -230,3 +231,15 @@ def test_live_processes_only_the_newest_of_queued_frames():
     out = asyncio.run(proc.recv_queued(frames))
     assert len(out) == 1 and out[0].pts == 2 and (out[0].width, out[0].height) == (128, 96)
     assert proc.snapshot().frames == 1  # the two older frames were dropped, not processed
+
+
+def test_ice_servers_come_from_the_environment(monkeypatch):
+    from posecheck.web.live import rtc_configuration
+
+    monkeypatch.delenv("POSECHECK_ICE_SERVERS", raising=False)
+    assert rtc_configuration() == {"iceServers": []}
+    turn = [{"urls": ["turn:turn.example.org:3478"], "username": "u", "credential": "p"}]
+    monkeypatch.setenv("POSECHECK_ICE_SERVERS", json.dumps(turn))
+    assert rtc_configuration() == {"iceServers": turn}
+    monkeypatch.setenv("POSECHECK_ICE_SERVERS", "stun:oops")
+    assert rtc_configuration() == {"iceServers": []}
