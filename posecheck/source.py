@@ -61,21 +61,16 @@ def _stream_fps(stream) -> float:
     return 0.0
 
 
-def _rotation(stream) -> int:
-    """Degrees (0/90/180/270) that the stored frames must be turned counter-clockwise."""
+def _rotation(frame) -> int:
+    """Degrees (0/90/180/270) to turn a decoded frame counter-clockwise so it shows upright.
+
+    Phones store portrait video as landscape frames plus a display matrix; PyAV reports the
+    matrix's counter-clockwise rotation on each frame (-90 for a typical portrait clip)."""
     try:
-        matrix = stream.side_data.get("DISPLAYMATRIX") if hasattr(stream, "side_data") else None
-    except Exception:  # side data parsing differs between PyAV builds; rotation is optional
-        matrix = None
-    if matrix is not None:
-        return int(round(float(matrix))) % 360
-    text = stream.metadata.get("rotate") if stream.metadata else None
-    if text:
-        try:
-            return (-int(text)) % 360
-        except ValueError:
-            return 0
-    return 0
+        angle = int(round(float(getattr(frame, "rotation", 0) or 0)))
+    except (TypeError, ValueError):
+        return 0
+    return (round(angle / 90) * 90) % 360
 
 
 def probe(path: str) -> VideoInfo:
@@ -91,7 +86,11 @@ def probe(path: str) -> VideoInfo:
             duration = container.duration / 1_000_000
         frames = stream.frames or (int(round(duration * fps)) if fps else 0)
         width, height = stream.codec_context.width, stream.codec_context.height
-        rotation = _rotation(stream)
+        rotation = 0
+        try:  # the display rotation lives on the frames: look at the first one
+            rotation = _rotation(next(container.decode(stream)))
+        except (StopIteration, av.FFmpegError, ValueError):
+            pass
         if rotation in (90, 270):
             width, height = height, width
         return VideoInfo(path=path, width=width, height=height, fps=fps, frame_count=frames,
@@ -129,7 +128,6 @@ def read_frames(path: str, max_side: int | None = DEFAULT_MAX_SIDE, stride: int 
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
         fps = _stream_fps(stream) or 30.0
-        rotation = _rotation(stream)
         size = None
         first_pts = None
         last_t = -math.inf
@@ -149,7 +147,7 @@ def read_frames(path: str, max_side: int | None = DEFAULT_MAX_SIDE, stride: int 
                     t = last_t + 1.0 / fps
                 last_t = t
                 image = raw.to_ndarray(format="rgb24", width=size[0], height=size[1])
-                yield Frame(index=index, t=t, image=_upright(image, rotation))
+                yield Frame(index=index, t=t, image=_upright(image, _rotation(raw)))
         except (av.FFmpegError, ValueError) as exc:
             if index <= 0:
                 raise VideoError(f"{os.path.basename(path)} could not be decoded ({_short(exc)}).") from None
