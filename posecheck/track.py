@@ -136,4 +136,4 @@ def read_track(lines: Iterable[str], name: str = "track") -> Iterator[TrackSampl
 
 
 def is_track_path(path: str) -> bool:
-    return path.endswith((".jsonl", ".ndjson", ".jsonl.gz")) or path.endswith(".track.json")
+    return path.lower().endswith((".jsonl", ".ndjson"))
