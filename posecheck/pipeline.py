@@ -16,7 +16,7 @@ from .errors import PosecheckError
 from .exercises import Exercise
 from .overlay import Overlay
 from .report import Report, build_report
-from .source import DEFAULT_MAX_SIDE, probe, read_frames
+from .source import DEFAULT_MAX_SIDE, DecodeStatus, probe, read_frames
 from .track import TrackHeader, TrackSample, read_track, write_header, write_sample
 from .writer import H264Writer
 
@@ -61,6 +61,7 @@ def analyze_video(path: str, exercise: Exercise, *, stride: int = 1, annotate_to
     info = probe(path)
     stride = max(1, int(stride))
     warnings: list[str] = []
+    decoded = DecodeStatus()
     engine = ExerciseEngine(exercise)
     overlay = Overlay(exercise) if annotate_to else None
     writer = H264Writer(annotate_to, info.fps) if annotate_to else None
@@ -75,7 +76,7 @@ def analyze_video(path: str, exercise: Exercise, *, stride: int = 1, annotate_to
                                             info.height, info.duration_s, stride))
         with PoseEstimator() as estimator:
             for frame in read_frames(path, max_side=max_side, stride=1 if writer else stride,
-                                     warnings=warnings):
+                                     status=decoded):
                 last_t = frame.t
                 if frame.index % stride == 0:
                     p0 = time.perf_counter()
@@ -103,13 +104,15 @@ def analyze_video(path: str, exercise: Exercise, *, stride: int = 1, annotate_to
     if progress:
         progress(1.0)
     duration = info.duration_s or last_t
-    incomplete = bool(info.duration_s) and last_t < info.duration_s * 0.9 - 0.5
-    if incomplete and not warnings:
-        warnings.append(f"The video file ends early: only {last_t:.1f} s of its {info.duration_s:.1f} s "
-                        "could be read (is the file incomplete?). What was there was analysed.")
+    problem = decoded.broke_off
+    if problem is None and info.duration_s and last_t < info.duration_s * 0.9 - 0.5:
+        problem = (f"The video file ends early: only {last_t:.1f} s of its {info.duration_s:.1f} s "
+                   "could be read (is the file incomplete?). What was there was analysed.")
+    if problem:
+        warnings.append(problem)
     report = _finish(engine, state, os.path.basename(path), info.fps, duration, stride, pose_s,
                      pose_frames, t0, warnings, collector.series)
-    report.incomplete = incomplete or bool(warnings and "breaks off" in warnings[0])
+    report.incomplete = problem is not None
     return report
 
 

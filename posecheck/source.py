@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from fractions import Fraction
 
 import av
@@ -115,13 +116,20 @@ def _upright(image: np.ndarray, rotation: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(image, k=rotation // 90))
 
 
+@dataclass
+class DecodeStatus:
+    """What the decoder learned about the file while reading it."""
+
+    broke_off: str | None = None  # a sentence, when the file ended in a decoding error
+
+
 def read_frames(path: str, max_side: int | None = DEFAULT_MAX_SIDE, stride: int = 1,
-                warnings: list[str] | None = None) -> Iterator[Frame]:
+                status: DecodeStatus | None = None) -> Iterator[Frame]:
     """Yield frames as RGB with times in seconds from the start of the stream.
 
     stride > 1 decodes every frame (codecs need that) but converts and yields only every
     stride-th one. A file that breaks off part-way ends the stream early; a sentence saying so
-    is appended to `warnings` when given.
+    is put in `status.broke_off` when a status is given.
     """
     container = _open(path)
     try:
@@ -151,8 +159,8 @@ def read_frames(path: str, max_side: int | None = DEFAULT_MAX_SIDE, stride: int 
         except (av.FFmpegError, ValueError) as exc:
             if index <= 0:
                 raise VideoError(f"{os.path.basename(path)} could not be decoded ({_short(exc)}).") from None
-            if warnings is not None:
-                warnings.append(f"The video breaks off after frame {index} ({_short(exc)}); "
+            if status is not None:
+                status.broke_off = (f"The video breaks off after frame {index} ({_short(exc)}); "
                                 "the part before that was analysed.")
         if index < 0:
             raise VideoError(f"{os.path.basename(path)} contains no video frames that can be decoded.")
