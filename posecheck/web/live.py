@@ -13,7 +13,7 @@ import logging
 import os
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..exercises import Exercise
 from .info import set_size
@@ -113,13 +113,14 @@ class LiveProcessor:
                 self._t0 = t
             # the engine wants time from its own start, in order
             state = self._engine.update(pose, t - self._t0)
-            out = self._overlay.draw(rgb, state)
+            overlay = self._overlay
             self._snapshot = LiveSnapshot(
                 exercise_id=self.exercise.id, reps=state.reps,
                 reps_by_side=dict(state.reps_by_side), phase=state.phase,
                 cue=state.cue.message if state.cue is not None else "",
                 frames=self._snapshot.frames + 1, person=pose is not None)
-        return out
+        # drawing needs no lock: the page thread only ever reads the snapshot
+        return overlay.draw(rgb, state)
 
     def recv(self, frame):
         """streamlit-webrtc video_frame_callback: av.VideoFrame in, av.VideoFrame out."""
@@ -132,11 +133,8 @@ class LiveProcessor:
         except Exception:  # noqa: BLE001 - keep the video running; say so on the page
             log.exception("live frame failed")
             with self._lock:
-                s = self._snapshot
-                self._snapshot = LiveSnapshot(s.exercise_id, s.reps, s.reps_by_side, s.phase,
-                                              s.cue, s.frames, s.person,
-                                              error="The pose check failed on a frame; "
-                                                    "it keeps trying.")
+                self._snapshot = replace(self._snapshot, error="The pose check failed on a frame; "
+                                                               "it keeps trying.")
             out = rgb
         new = av.VideoFrame.from_ndarray(out, format="rgb24")
         new.pts = frame.pts
