@@ -142,7 +142,7 @@ def test_review_flow_in_a_real_browser(browser_paths, server, data_dir, tmp_path
         radio.click()
         upload = _wait(lambda: driver.find_element("css selector", "input[type=file]"), 30,
                        "the uploader")
-        assert "up to 200 MB" in _body(driver)
+        _wait(lambda: "up to 200 MB" in _body(driver), 30, "the stated size cap")
         upload.send_keys(str(clip))
 
         def reps():
@@ -165,7 +165,8 @@ def test_review_flow_in_a_real_browser(browser_paths, server, data_dir, tmp_path
             "return v && v.readyState >= 1 && isFinite(v.duration) ? v.duration : 0;"),
             60, "the annotated video's metadata")
         assert duration > 10, duration  # the clip is 19.4 s
-        assert "Angle over time" in _body(driver)
+        # Streamlit streams the sections below the video in after it: wait for the chart too
+        _wait(lambda: "Angle over time" in _body(driver), 30, "the angle chart")
         driver.execute_script("document.querySelector('video').scrollIntoView()")
         time.sleep(1)
         _shot(driver, "review.png")
