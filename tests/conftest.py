@@ -70,7 +70,8 @@ def track_of(data_dir, tmp_path_factory, library):
         if clip not in made:
             path = folder / f"{clip}.{digest}.jsonl"
             if not path.exists():
-                tmp = path.with_suffix(".part")
+                # unique per process: several test runs may share one cache folder
+                tmp = path.with_suffix(f".{os.getpid()}.part")
                 analyze_video(str(data_dir / "videos" / clip), any_exercise, track_to=str(tmp))
                 tmp.rename(path)
             made[clip] = path

@@ -1,0 +1,64 @@
+"""What a finished (or abandoned) set and session leave behind: the history's data.
+
+These are the objects the session layer hands to the history store and the page reads back.
+They hold numbers only - never frames or landmarks - so nothing of the person's image is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Session status, as stored.
+IN_PROGRESS = "in_progress"  # still running, or the process died before it could say
+FINISHED = "finished"  # all planned sets done
+ABANDONED = "abandoned"  # stopped early: Stop pressed, camera gone, tab closed
+
+# Where a session came from.
+SOURCE_LIVE = "live"
+SOURCE_VIDEO = "video"
+
+
+@dataclass(frozen=True)
+class RepSummary:
+    index: int  # 1-based within its set
+    side: str | None  # "left"/"right" for sided exercises
+    peak_deg: float  # range of motion: the rep feature's extreme, degrees
+    hold_s: float  # time held still at the working end (bottom of a hinge, top of a press-up)
+    duration_s: float
+    faults: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SetRecord:
+    index: int  # 1-based within the session
+    side: str | None
+    target_reps: int
+    reps: tuple[RepSummary, ...]
+    partial_reps: int
+    started_s: float  # session clock (seconds since the session started)
+    ended_s: float
+    completed: bool  # False: the set was cut short (stop, camera loss, end of video)
+    fault_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def rep_count(self) -> int:
+        return len(self.reps)
+
+
+@dataclass
+class SessionRecord:
+    id: str  # uuid4 hex
+    started_at: str  # ISO 8601, UTC, seconds precision
+    exercise_id: str
+    exercise_name: str
+    side: str | None  # chosen side for sided exercises ("left"/"right"/"both"), else None
+    source: str  # SOURCE_LIVE | SOURCE_VIDEO
+    planned_sets: int
+    target_reps: int  # reps per set the person aimed for
+    status: str = IN_PROGRESS
+    ended_at: str | None = None
+    sets: list[SetRecord] = field(default_factory=list)
+
+    @property
+    def total_reps(self) -> int:
+        return sum(s.rep_count for s in self.sets)
