@@ -16,6 +16,7 @@ do not distort it.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 from . import landmarks as L
 from .datatypes import Features, Pose
@@ -130,6 +131,20 @@ def _mean(values: list[float]) -> float:
     return sum(kept) / len(kept) if kept else math.nan
 
 
+# Features are computed in groups, and only the groups that hold a wanted feature: an
+# exercise judges 2-6 of them, and the engine runs on every frame.
+FEATURE_GROUPS: dict[str, frozenset[str]] = {
+    "view": frozenset({"shoulder_width_ratio", "frontalness"}),  # always: the view check needs it
+    "trunk": frozenset({"trunk_lean", "torso_px", "shoulder_tilt", "shoulder_x_torso", "shoulder_y_torso"}),
+    "sagittal": frozenset({"hip_flexion", "knee_flexion", "elbow_flexion"}),
+    "sided": frozenset({"knee_flexion_{side}", "elbow_flexion_{side}"}),
+    "floor": frozenset({"trunk_elevation", "lumbar_extension"}),
+    "head": frozenset({"head_pitch", "neck_flexion"}),
+    "world": frozenset({"thigh_lift_{side}", "trunk_roll", "trunk_pitch", "leg_abduction_{side}",
+                        "knee_height_{side}"}),
+    "thigh_2d": frozenset({"thigh_from_down_{side}"}),
+}
+
 _BODY_LEFT = (L.LEFT_SHOULDER, L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE, L.LEFT_ELBOW)
 # joint name -> ((left index, right index) for the near side and "both", or the centre index)
 _JOINT_PAIRS = tuple(L.JOINTS.items())
@@ -137,9 +152,17 @@ _CENTRE = tuple(L.CENTRE_JOINTS.items())
 
 
 class FeatureExtractor:
-    """Computes Features from poses of one stream; remembers which side faces the camera."""
+    """Computes Features from poses of one stream; remembers which side faces the camera.
 
-    def __init__(self) -> None:
+    `wanted`: the feature names (as in FEATURE_NAMES) the caller reads; None computes all.
+    Features outside the wanted groups are left out of Features.values."""
+
+    def __init__(self, wanted: Iterable[str] | None = None) -> None:
+        names = FEATURE_NAMES if wanted is None else frozenset(wanted)
+        unknown = names - FEATURE_NAMES
+        if unknown:
+            raise ValueError(f"unknown features: {sorted(unknown)}")
+        self._groups = frozenset(g for g, members in FEATURE_GROUPS.items() if g == "view" or members & names)
         self.side: str | None = None
         self.facing_camera = False
 
@@ -161,6 +184,7 @@ class FeatureExtractor:
         return self.side
 
     def __call__(self, pose: Pose) -> Features:
+        groups = self._groups
         lms = pose.landmarks.tolist()
         w, h = pose.image_size
         w, h = float(w), float(h)
@@ -189,77 +213,49 @@ class FeatureExtractor:
         elif not self.facing_camera and frontal > enter:
             self.facing_camera = True
 
-        # Trunk
-        values["trunk_lean"] = _from_vertical(hip_mid, sh_mid)
-        values["torso_px"] = torso_px
-        values["shoulder_tilt"] = math.degrees(math.atan2(rs[1] - ls[1], abs(rs[0] - ls[0]) + 1e-9))
-        if torso_px > 1e-6:
-            values["shoulder_x_torso"] = sh_mid[0] / torso_px
-            values["shoulder_y_torso"] = sh_mid[1] / torso_px
+        if "trunk" in groups:
+            values["trunk_lean"] = _from_vertical(hip_mid, sh_mid)
+            values["torso_px"] = torso_px
+            values["shoulder_tilt"] = math.degrees(math.atan2(rs[1] - ls[1], abs(rs[0] - ls[0]) + 1e-9))
+            if torso_px > 1e-6:
+                values["shoulder_x_torso"] = sh_mid[0] / torso_px
+                values["shoulder_y_torso"] = sh_mid[1] / torso_px
 
-        # Near-side sagittal angles
-        values["hip_flexion"] = _flexion(p("shoulder"), p("hip"), p("knee"))
-        values["knee_flexion"] = _flexion(p("hip"), p("knee"), p("ankle"))
-        values["elbow_flexion"] = _flexion(p("shoulder"), p("elbow"), p("wrist"))
-        for i, s in enumerate(L.SIDES):
-            values[f"knee_flexion_{s}"] = _flexion(p("hip", i), p("knee", i), p("ankle", i))
-            values[f"elbow_flexion_{s}"] = _flexion(p("shoulder", i), p("elbow", i), p("wrist", i))
+        if "sagittal" in groups:  # on the near side
+            values["hip_flexion"] = _flexion(p("shoulder"), p("hip"), p("knee"))
+            values["knee_flexion"] = _flexion(p("hip"), p("knee"), p("ankle"))
+            values["elbow_flexion"] = _flexion(p("shoulder"), p("elbow"), p("wrist"))
+        if "sided" in groups:
+            for i, s in enumerate(L.SIDES):
+                values[f"knee_flexion_{s}"] = _flexion(p("hip", i), p("knee", i), p("ankle", i))
+                values[f"elbow_flexion_{s}"] = _flexion(p("shoulder", i), p("elbow", i), p("wrist", i))
 
-        # Floor work: "headward" is the image direction from hips to shoulders along x.
-        headward = 1.0 if sh_mid[0] >= hip_mid[0] else -1.0
         trunk = _sub(p("shoulder"), p("hip"))
-        trunk_elev = _elevation(trunk, headward)
-        thigh_elev = _elevation(_sub(p("hip"), p("knee")), headward)
-        values["trunk_elevation"] = trunk_elev
-        # Lumbar extension: trunk raised relative to the thighs. 0 lying flat, positive when the
-        # chest lifts off the floor with the pelvis down (press-up), negative when folded
-        # (child's pose about -160, down-dog about -100).
-        values["lumbar_extension"] = _wrap_extension(trunk_elev - thigh_elev)
+        if "floor" in groups:
+            # "headward" is the image direction from hips to shoulders along x.
+            headward = 1.0 if sh_mid[0] >= hip_mid[0] else -1.0
+            trunk_elev = _elevation(trunk, headward)
+            thigh_elev = _elevation(_sub(p("hip"), p("knee")), headward)
+            values["trunk_elevation"] = trunk_elev
+            # Lumbar extension: trunk raised relative to the thighs. 0 lying flat, positive when
+            # the chest lifts off the floor with the pelvis down (press-up), negative when folded
+            # (child's pose about -160, down-dog about -100).
+            values["lumbar_extension"] = _wrap_extension(trunk_elev - thigh_elev)
 
-        # Head: face direction (ear -> nose) against the trunk's direction (hip -> shoulder).
-        # Looking straight ahead of the chest the face is about square to the trunk (0);
-        # throwing the head back turns the face towards the trunk's line (positive).
-        face = _sub(px[L.NOSE], p("ear"))
-        values["head_pitch"] = 90.0 - _angle_at(face, (0.0, 0.0), trunk)
-        values["neck_flexion"] = _flexion(p("hip"), p("shoulder"), p("ear"))
+        if "head" in groups:
+            # Face direction (ear -> nose) against the trunk's direction (hip -> shoulder).
+            # Looking straight ahead of the chest the face is about square to the trunk (0);
+            # throwing the head back turns the face towards the trunk's line (positive).
+            face = _sub(px[L.NOSE], p("ear"))
+            values["head_pitch"] = 90.0 - _angle_at(face, (0.0, 0.0), trunk)
+            values["neck_flexion"] = _flexion(p("hip"), p("shoulder"), p("ear"))
 
-        # Quadruped leg lift, per side, in 3D world landmarks (metres, camera axes).
-        if world is not None:
-            wl = world
-            for s in L.SIDES:
-                # Thigh angle away from hanging straight down (camera y is taken as vertical, as
-                # for a laptop on a table): ~5-15 deg on all fours, 40-50 deg at a full fire-
-                # hydrant lift, whichever way the camera sees the body.
-                thigh = _sub3(wl[L.joint_index("knee", s)], wl[L.joint_index("hip", s)])
-                tn = _norm(thigh)
-                if tn > 1e-6:
-                    values[f"thigh_lift_{s}"] = _acos_deg(thigh[1] / tn)
-            # Upper-body orientation in 3D, for "keep the upper body still": roll of the
-            # shoulder line and pitch of the trunk, both against the camera's horizontal.
-            sh_line = _sub3(wl[L.RIGHT_SHOULDER], wl[L.LEFT_SHOULDER])
-            values["trunk_roll"] = math.degrees(math.atan2(sh_line[1], math.hypot(sh_line[0], sh_line[2]) + 1e-9))
-            trunk3 = tuple((a + b - c - d) / 2 for a, b, c, d in zip(
-                wl[L.LEFT_SHOULDER], wl[L.RIGHT_SHOULDER], wl[L.LEFT_HIP], wl[L.RIGHT_HIP]))
-            values["trunk_pitch"] = math.degrees(math.atan2(-trunk3[1], math.hypot(trunk3[0], trunk3[2]) + 1e-9))
-            hip_axis = _sub3(wl[L.RIGHT_HIP], wl[L.LEFT_HIP])
-            n = _norm(hip_axis)
-            if n > 1e-6:
-                u = tuple(c / n for c in hip_axis)
-                for s, sign in (("left", -1.0), ("right", 1.0)):
-                    thigh = _sub3(wl[L.joint_index("knee", s)], wl[L.joint_index("hip", s)])
-                    tn = _norm(thigh)
-                    if tn > 1e-6:
-                        along = sign * (thigh[0] * u[0] + thigh[1] * u[1] + thigh[2] * u[2]) / tn
-                        values[f"leg_abduction_{s}"] = math.degrees(math.asin(_clip1(along)))
-                # height of each knee above the other, in thigh lengths (world y points down)
-                lk, rk = wl[L.LEFT_KNEE], wl[L.RIGHT_KNEE]
-                thigh_len = (math.dist(lk, wl[L.LEFT_HIP]) + math.dist(rk, wl[L.RIGHT_HIP])) / 2
-                if thigh_len > 1e-6:
-                    values["knee_height_left"] = (rk[1] - lk[1]) / thigh_len
-                    values["knee_height_right"] = (lk[1] - rk[1]) / thigh_len
-        # 2D fallback/companion: angle of each thigh from hanging straight down in the image.
-        for i, s in enumerate(L.SIDES):
-            values[f"thigh_from_down_{s}"] = 180.0 - _from_vertical(p("hip", i), p("knee", i))
+        if world is not None and "world" in groups:
+            self._world_features(world, values)
+        if "thigh_2d" in groups:
+            # angle of each thigh from hanging straight down in the image
+            for i, s in enumerate(L.SIDES):
+                values[f"thigh_from_down_{s}"] = 180.0 - _from_vertical(p("hip", i), p("knee", i))
 
         visible = {}
         visible_both = {}
@@ -271,3 +267,38 @@ class FeatureExtractor:
             visible[joint] = visible_both[joint] = lms[idx][3] >= VISIBLE
         return Features(t=pose.t, side=side, values=values, visible=visible,
                         visible_both=visible_both, facing_camera=self.facing_camera)
+
+    @staticmethod
+    def _world_features(wl: list[list[float]], values: dict[str, float]) -> None:
+        """Quadruped leg lift and upper-body stillness, in 3D world landmarks (metres, camera axes)."""
+        for s in L.SIDES:
+            # Thigh angle away from hanging straight down (camera y is taken as vertical, as
+            # for a laptop on a table): ~5-15 deg on all fours, 40-50 deg at a full fire-
+            # hydrant lift, whichever way the camera sees the body.
+            thigh = _sub3(wl[L.joint_index("knee", s)], wl[L.joint_index("hip", s)])
+            tn = _norm(thigh)
+            if tn > 1e-6:
+                values[f"thigh_lift_{s}"] = _acos_deg(thigh[1] / tn)
+        # Upper-body orientation, for "keep the upper body still": roll of the shoulder line
+        # and pitch of the trunk, both against the camera's horizontal.
+        sh_line = _sub3(wl[L.RIGHT_SHOULDER], wl[L.LEFT_SHOULDER])
+        values["trunk_roll"] = math.degrees(math.atan2(sh_line[1], math.hypot(sh_line[0], sh_line[2]) + 1e-9))
+        trunk3 = tuple((a + b - c - d) / 2 for a, b, c, d in zip(
+            wl[L.LEFT_SHOULDER], wl[L.RIGHT_SHOULDER], wl[L.LEFT_HIP], wl[L.RIGHT_HIP]))
+        values["trunk_pitch"] = math.degrees(math.atan2(-trunk3[1], math.hypot(trunk3[0], trunk3[2]) + 1e-9))
+        hip_axis = _sub3(wl[L.RIGHT_HIP], wl[L.LEFT_HIP])
+        n = _norm(hip_axis)
+        if n > 1e-6:
+            u = tuple(c / n for c in hip_axis)
+            for s, sign in (("left", -1.0), ("right", 1.0)):
+                thigh = _sub3(wl[L.joint_index("knee", s)], wl[L.joint_index("hip", s)])
+                tn = _norm(thigh)
+                if tn > 1e-6:
+                    along = sign * (thigh[0] * u[0] + thigh[1] * u[1] + thigh[2] * u[2]) / tn
+                    values[f"leg_abduction_{s}"] = math.degrees(math.asin(_clip1(along)))
+            # height of each knee above the other, in thigh lengths (world y points down)
+            lk, rk = wl[L.LEFT_KNEE], wl[L.RIGHT_KNEE]
+            thigh_len = (math.dist(lk, wl[L.LEFT_HIP]) + math.dist(rk, wl[L.RIGHT_HIP])) / 2
+            if thigh_len > 1e-6:
+                values["knee_height_left"] = (rk[1] - lk[1]) / thigh_len
+                values["knee_height_right"] = (lk[1] - rk[1]) / thigh_len

@@ -11,7 +11,7 @@ last smoothed value for a short while and is re-started when it is seen again af
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -142,7 +142,9 @@ class PoseSmoother:
         seen = finite & (lms[:, 3] >= cfg.min_visibility)
         if self._last_seen is None:
             self._last_seen = np.where(seen, t, -math.inf)
-        stale = seen & (t - self._last_seen > cfg.hold_s)
+        long_unseen = t - self._last_seen > cfg.hold_s
+        stale = seen & long_unseen  # seen again after a long absence
+        held = long_unseen ^ stale  # still unseen, held from the past for too long
         self._last_seen = np.where(seen, t, self._last_seen)
         all_finite = finite.all()
         if not all_finite:
@@ -171,9 +173,7 @@ class PoseSmoother:
                     self._world.restart(stale[:, None], world)
                 world = self._world(world, t, update=update)
         # a landmark held from the past is reported as unseen, so rules never judge it
-        unseen = ~seen & (t - self._last_seen > cfg.hold_s)
-        if not all_finite:
-            unseen |= ~finite
+        unseen = held if all_finite else held | ~finite
         if unseen.any():
             out[unseen, 3] = 0.0
-        return replace(pose, landmarks=out, world=world)
+        return Pose(t=pose.t, image_size=pose.image_size, landmarks=out, world=world)

@@ -6,8 +6,8 @@ rules): record before, compare after.
     python scripts/engine_reports.py record TRACK_DIR OUT_DIR
     python scripts/engine_reports.py compare TRACK_DIR OUT_DIR
 
-TRACK_DIR holds `*.jsonl` pose tracks (e.g. the test suite's POSECHECK_TRACK_CACHE; with
-several versions of one clip's track only the newest is used). Reports are compared whole
+TRACK_DIR holds `*.jsonl` pose tracks, e.g. the test suite's POSECHECK_TRACK_CACHE; where it
+holds tracks from several versions of the pose stage, name one with --digest. Reports are compared whole
 (apart from timing); the rep angle at full precision is compared too and its largest
 difference printed, so a change that only moves the last bits is seen as such.
 """
@@ -28,14 +28,16 @@ from posecheck.pipeline import analyze_track  # noqa: E402
 from posecheck.track import TrackSample, read_track  # noqa: E402
 
 
-def newest_tracks(folder: Path) -> dict[str, Path]:
-    """clip name -> its newest track in the folder."""
+def tracks_in(folder: Path, digest: str | None) -> dict[str, Path]:
+    """clip name -> its track; the cache names them CLIP.DIGEST.jsonl."""
     out: dict[str, Path] = {}
-    for path in sorted(folder.glob("*.jsonl"), key=lambda p: p.stat().st_mtime):
-        clip = path.name.split(".jsonl")[0]
-        clip = clip.rsplit(".", 1)[0] if clip.count(".") > 1 else clip  # drop a cache digest
+    for path in sorted(folder.glob(f"*.{digest}.jsonl" if digest else "*.jsonl")):
+        stem = path.name[: -len(".jsonl")]
+        clip = stem.rsplit(".", 1)[0] if stem.count(".") > 1 else stem  # drop the digest
+        if clip in out:
+            raise SystemExit(f"{folder} holds several tracks of {clip}: choose one with --digest")
         out[clip] = path
-    return dict(sorted(out.items()))
+    return out
 
 
 def exact_metrics(track: Path, exercise) -> list[float | None]:
@@ -58,9 +60,10 @@ def main() -> int:
     parser.add_argument("mode", choices=("record", "compare"))
     parser.add_argument("tracks", type=Path)
     parser.add_argument("reports", type=Path)
+    parser.add_argument("--digest", help="only tracks named CLIP.DIGEST.jsonl")
     args = parser.parse_args()
     exercises = load_all().exercises
-    tracks = newest_tracks(args.tracks)
+    tracks = tracks_in(args.tracks, args.digest)
     if not tracks:
         print(f"no tracks in {args.tracks}", file=sys.stderr)
         return 2
