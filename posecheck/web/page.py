@@ -7,9 +7,10 @@ import time
 import streamlit as st
 
 from ..exercises import Exercise, ExerciseLibrary, load_all
-from . import live, review
+from ..session import SessionPlan
+from . import board, live, review, speech
 from .figure import draw_figure
-from .info import DISCLAIMER, prescription_lines, set_size, view_line
+from .info import DISCLAIMER, prescription_lines, view_line
 
 REVIEW_KEY = "review_result"
 PROCESSOR_KEY = "live_processor"
@@ -117,36 +118,70 @@ def show_review(result: review.ReviewResult) -> None:
 
 # ---- live ---------------------------------------------------------------------------------
 
+def session_controls(ex: Exercise) -> tuple[SessionPlan, bool]:
+    """The person's choices, made once before Start: (plan, muted). Keys carry the exercise id
+    so another exercise starts from its own prescription."""
+    p = ex.prescription
+    cols = st.columns(5 if ex.sided else 4)
+    target = cols[0].number_input("Reps per set", p.reps_min, p.reps_max, p.reps_min,
+                                  key=f"target-{ex.id}",
+                                  help=f"The prescription says {p.reps_min}-{p.reps_max}.")
+    sets = cols[1].number_input("Sets", 1, 10, p.sets, key=f"sets-{ex.id}")
+    rest = cols[2].number_input("Rest between sets (s)", 5, 600, int(p.rest_s), step=5,
+                                key=f"rest-{ex.id}")
+    side = None
+    if ex.sided:
+        side = cols[3].selectbox("Side", ["both", "left", "right"], key=f"side-{ex.id}",
+                                 help="Both: each set left first, then right.")
+    voice = cols[-1].toggle("Voice", value=True, key="voice",
+                            help="Say rep numbers, hold, rest and cues aloud.")
+    return SessionPlan.live(ex, target_reps=target, sets=sets, rest_s=rest, side=side), not voice
+
+
 def live_section(ex: Exercise, start_stream=None, poll_s: float = 0.3) -> None:
     start_stream = start_stream or live.start_stream
+    plan, muted = session_controls(ex)
     processor = st.session_state.get(PROCESSOR_KEY)
     if processor is None:
-        processor = live.LiveProcessor(ex)
+        processor = live.LiveProcessor(ex, plan)
         st.session_state[PROCESSOR_KEY] = processor
-    processor.set_exercise(ex)  # a different exercise starts the count again
-    st.markdown(live.LIVE_CSS, unsafe_allow_html=True)
+    processor.configure(ex, plan)  # another exercise or plan starts a new session
+    st.markdown(board.CSS, unsafe_allow_html=True)
     video, status = st.columns([3, 2])
     with video:
         ctx = start_stream(processor)
-        st.caption(f"Set size: {set_size(ex)} reps. {view_line(ex)}")
+        st.caption(f"{view_line(ex)} Counting starts once you hold the start position for a "
+                   "second; the session runs itself from there.")
     with status:
-        if st.button("Reset count", key="reset"):
-            processor.reset()
-        board = st.empty()
+        shown = st.empty()
         message = st.empty()
+        if st.button("New session", key="new_session"):
+            processor.new_session()
+        said_box = st.empty()
+        speaker = st.empty()
     playing = bool(getattr(getattr(ctx, "state", None), "playing", False))
     if not playing:
-        board.markdown(live.big_text_html(processor.snapshot(), ex, False), unsafe_allow_html=True)
+        snap = processor.snapshot()
+        shown.markdown(board.board_html(snap, False), unsafe_allow_html=True)
+        said_box.markdown(speech.transcript_html(snap.said), unsafe_allow_html=True)
         message.info("The camera is off. Press Start and allow camera access. If the browser "
                      "blocked the camera, allow it (the camera icon in the address bar) and press "
                      "Start again.")
         return
     # keep the status fresh while the camera runs; a widget change reruns the script
+    spoken = None
     while getattr(ctx.state, "playing", False):
         snap = processor.snapshot()
-        board.markdown(live.big_text_html(snap, ex, True), unsafe_allow_html=True)
+        shown.markdown(board.board_html(snap, True), unsafe_allow_html=True)
+        said = (snap.session_id, tuple(a.key for a in snap.said))
+        if said != spoken:  # a new iframe only when there is something new to say
+            spoken = said
+            speaker.iframe(speech.player_html(snap.said, snap.session_id, snap.t, muted), height=1)
+            said_box.markdown(speech.transcript_html(snap.said), unsafe_allow_html=True)
         if snap.error:
             message.warning(snap.error)
+        elif snap.history_note:
+            message.warning(snap.history_note)
         elif snap.frames and not snap.person:
             message.info("No person in view yet.")
         elif not snap.frames:
