@@ -189,11 +189,10 @@ class HistoryStore:
             conn.execute("PRAGMA synchronous = FULL")  # a committed set survives a power cut
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA secure_delete = ON")  # deleted sessions are overwritten
-        except sqlite3.Error as exc:
+        except BaseException as exc:
             conn.close()
-            raise self._translate(exc) from None
-        except BaseException:
-            conn.close()
+            if isinstance(exc, sqlite3.Error):
+                raise self._translate(exc) from None
             raise
         return conn
 
