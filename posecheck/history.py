@@ -189,11 +189,10 @@ class HistoryStore:
             conn.execute("PRAGMA synchronous = FULL")  # a committed set survives a power cut
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA secure_delete = ON")  # deleted sessions are overwritten
-        except sqlite3.Error as exc:
+        except BaseException as exc:
             conn.close()
-            raise self._translate(exc) from None
-        except BaseException:
-            conn.close()
+            if isinstance(exc, sqlite3.Error):
+                raise self._translate(exc) from None
             raise
         return conn
 
@@ -434,25 +433,30 @@ class HistoryStore:
     # ---- export -------------------------------------------------------------------------
 
     def export_csv(self, exercise_id: str | None = None) -> str:
-        """One row per rep, oldest session first, each row carrying its session and set. A set
-        without reps, and a session without sets, still get one row (rep columns empty)."""
-        buf = io.StringIO()
-        out = csv.writer(buf, lineterminator="\n")
-        out.writerow(CSV_COLUMNS)
-        for rec in reversed(self.sessions(exercise_id)):
-            head = [rec.id, rec.started_at, rec.ended_at or "", rec.exercise_id,
-                    rec.exercise_name, rec.side or "", rec.source, rec.status, rec.planned_sets,
-                    rec.target_reps]
-            if not rec.sets:
-                out.writerow(head + [""] * (len(CSV_COLUMNS) - len(head)))
-            for s in rec.sets:
-                counts = ";".join(f"{k}={v}" for k, v in sorted(s.fault_counts.items()))
-                mid = [s.index, s.side or "", s.target_reps, s.partial_reps, int(s.completed),
-                       f"{s.started_s:.2f}", f"{s.ended_s:.2f}", counts]
-                if not s.reps:
-                    out.writerow(head + mid + [""] * 6)
-                for r in s.reps:
-                    out.writerow(head + mid + [r.index, r.side or "", f"{r.peak_deg:.1f}",
-                                               f"{r.hold_s:.2f}", f"{r.duration_s:.2f}",
-                                               ";".join(r.faults)])
-        return buf.getvalue()
+        """The stored sessions (or one exercise's) as CSV; see sessions_csv."""
+        return sessions_csv(self.sessions(exercise_id))
+
+
+def sessions_csv(records: list[SessionRecord]) -> str:
+    """One row per rep, oldest session first, each row carrying its session and set. A set
+    without reps, and a session without sets, still get one row (rep columns empty).
+    `records` are as HistoryStore.sessions returns them (newest first)."""
+    buf = io.StringIO()
+    out = csv.writer(buf, lineterminator="\n")
+    out.writerow(CSV_COLUMNS)
+    for rec in sorted(reversed(records), key=lambda r: r.started_at):  # ties: oldest first
+        head = [rec.id, rec.started_at, rec.ended_at or "", rec.exercise_id, rec.exercise_name,
+                rec.side or "", rec.source, rec.status, rec.planned_sets, rec.target_reps]
+        if not rec.sets:
+            out.writerow(head + [""] * (len(CSV_COLUMNS) - len(head)))
+        for s in rec.sets:
+            counts = ";".join(f"{k}={v}" for k, v in sorted(s.fault_counts.items()))
+            mid = [s.index, s.side or "", s.target_reps, s.partial_reps, int(s.completed),
+                   f"{s.started_s:.2f}", f"{s.ended_s:.2f}", counts]
+            if not s.reps:
+                out.writerow(head + mid + [""] * 6)
+            for r in s.reps:
+                out.writerow(head + mid + [r.index, r.side or "", f"{r.peak_deg:.1f}",
+                                           f"{r.hold_s:.2f}", f"{r.duration_s:.2f}",
+                                           ";".join(r.faults)])
+    return buf.getvalue()

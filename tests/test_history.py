@@ -54,6 +54,21 @@ def record_live(store: HistoryStore, rec: SessionRecord, status: str = FINISHED)
     rec.sets, rec.status, rec.ended_at = sets, status, "2025-03-01T11:00:00Z"
 
 
+def sqlite_file(path: Path, script: str) -> Path:
+    """A database made the way another program (or an older posecheck) would make it."""
+    db = sqlite3.connect(path)
+    db.executescript(script)
+    db.close()
+    return path
+
+
+def filled(path: Path, sessions: int) -> Path:
+    with HistoryStore(path) as store:
+        for n in range(sessions):
+            record_live(store, make_session(n, sets=[make_set(1, 8), make_set(2, 8)]))
+    return path
+
+
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -261,10 +276,7 @@ PRAGMA user_version = 1;
 
 def test_a_version_1_history_is_migrated_and_kept(tmp_path):
     """A file written by the first release (frozen here, not taken from the code) survives."""
-    path = tmp_path / "old.sqlite3"
-    db = sqlite3.connect(path)
-    db.executescript(V1_SCHEMA)
-    db.close()
+    path = sqlite_file(tmp_path / "old.sqlite3", V1_SCHEMA)
     with HistoryStore(path) as store:
         old = store.get("old1")
         assert old.source == SOURCE_LIVE and old.status == FINISHED
@@ -283,10 +295,7 @@ def test_each_migration_step_is_applied_in_order(tmp_path):
     """A fresh file and a file migrated step by step end with the same schema."""
     fresh = tmp_path / "fresh.sqlite3"
     HistoryStore(fresh).close()
-    stepped = tmp_path / "stepped.sqlite3"
-    db = sqlite3.connect(stepped)
-    db.executescript(V1_SCHEMA)
-    db.close()
+    stepped = sqlite_file(tmp_path / "stepped.sqlite3", V1_SCHEMA)
     HistoryStore(stepped).close()
 
     def schema(p):
@@ -313,10 +322,8 @@ def _refused(path: Path, match: str) -> None:
 
 
 def test_a_history_from_a_newer_posecheck_is_refused_untouched(tmp_path):
-    path = tmp_path / "future.sqlite3"
-    db = sqlite3.connect(path)
-    db.executescript("CREATE TABLE sessions (id TEXT); PRAGMA user_version = 7;")
-    db.close()
+    path = sqlite_file(tmp_path / "future.sqlite3",
+                       "CREATE TABLE sessions (id TEXT); PRAGMA user_version = 7;")
     _refused(path, "newer posecheck")
 
 
@@ -327,10 +334,7 @@ def test_a_file_that_is_not_a_database_is_refused_untouched(tmp_path):
 
 
 def test_a_damaged_history_is_refused_untouched(tmp_path):
-    path = tmp_path / "h.sqlite3"
-    with HistoryStore(path) as store:
-        for n in range(40):
-            record_live(store, make_session(n, sets=[make_set(1, 8), make_set(2, 8)]))
+    path = filled(tmp_path / "h.sqlite3", 40)
     data = bytearray(path.read_bytes())
     data[100:4096] = os.urandom(3996)  # the schema page
     path.write_bytes(bytes(data))
@@ -338,10 +342,7 @@ def test_a_damaged_history_is_refused_untouched(tmp_path):
 
 
 def test_a_damaged_table_gives_an_error_when_read(tmp_path):
-    path = tmp_path / "h.sqlite3"
-    with HistoryStore(path) as store:
-        for n in range(60):
-            record_live(store, make_session(n, sets=[make_set(1, 8), make_set(2, 8)]))
+    path = filled(tmp_path / "h.sqlite3", 60)
     data = bytearray(path.read_bytes())
     assert len(data) > 8 * 4096
     for page in range(2, len(data) // 4096):  # every page after the schema
@@ -353,10 +354,8 @@ def test_a_damaged_table_gives_an_error_when_read(tmp_path):
 
 
 def test_another_programs_database_is_refused_untouched(tmp_path):
-    path = tmp_path / "other.db"
-    db = sqlite3.connect(path)
-    db.executescript("CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('soup');")
-    db.close()
+    path = sqlite_file(tmp_path / "other.db",
+                       "CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('soup');")
     _refused(path, "not a posecheck history")
 
 
