@@ -167,7 +167,8 @@ def measure_analyze(path: str, exercise_id: str, stride, annotate: bool) -> dict
         t0, c0 = time.perf_counter(), time.process_time()
         report = analyze_video(path, exercise, stride=stride, annotate_to=out)
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-    return {"wall_s": wall, "cpu_s": cpu, "frames": report.frames, "stride": report.stride,
+    return {"wall_s": wall, "cpu_s": cpu, "pose_ms": report.timing.pose_ms_per_frame,
+            "frames": report.frames, "stride": report.stride,
             "duration_s": report.duration_s, "reps": report.reps,
             "faults": sorted(report.fault_counts), "peak_mb": _peak_rss_mb()}
 
@@ -235,6 +236,7 @@ class ClipRuns:
         if full:
             wall = self.median("full_s1", "wall_s")
             out.update(full_ms=wall / full[0]["frames"] * 1000,
+                       full_pose_ms=self.median("full_s1", "pose_ms"),
                        full_cpu_ms=self.median("full_s1", "cpu_s") / full[0]["frames"] * 1000,
                        full_over_model=wall / model_total if model_total else float("nan"),
                        realtime_s1=self.duration_s / wall if wall else float("nan"))
@@ -283,7 +285,8 @@ def _fmt(v) -> str:
 
 
 def table(clips: list[ClipRuns]) -> str:
-    head = ("clip", "size", "fps", "frames", "model ms/f", "full s1 ms/f", "full/model", "cpu ms/f m|f", "rt s1",
+    head = ("clip", "size", "fps", "frames", "model ms/f", "full s1 ms/f", "full/model", "model in full",
+            "cpu ms/f m|f", "rt s1",
             "stride", "rt stride+video", "rt stride", "same result", "engine f/s", "replay f/s",
             "peak MB", "load 1m")
     rows = []
@@ -291,6 +294,7 @@ def table(clips: list[ClipRuns]) -> str:
         s = c.summary()
         rows.append((s["clip"][:38], s["size"], f"{s['fps']:.0f}", str(s["frames"]), f"{s['model_ms']:.1f}",
                      f"{s.get('full_ms', float('nan')):.1f}", f"{s.get('full_over_model', float('nan')):.2f}",
+                     f"{s.get('full_pose_ms', float('nan')):.1f}",
                      f"{s['model_cpu_ms']:.0f}|{s.get('full_cpu_ms', float('nan')):.0f}",
                      f"{s.get('realtime_s1', float('nan')):.2f}x", str(s.get("stride", "-")),
                      f"{s.get('stride_video_realtime', float('nan')):.2f}x",
