@@ -1,17 +1,11 @@
 """Frame stride: running the model on every Nth frame must not change what a person is told.
 
 The strided pose tracks come from the real model run at the automatic stride (as
-`posecheck analyze` does by default); they are cached next to the every-frame tracks, so
-after the first run these tests only replay tracks.
+`posecheck analyze` does by default); track_of caches them next to the every-frame tracks,
+so after the first run these tests only replay tracks.
 """
 
 from __future__ import annotations
-
-import os
-from pathlib import Path
-
-import pytest
-from conftest import _pose_stage_digest
 
 from posecheck.pipeline import analyze_track, analyze_video, auto_stride
 
@@ -30,42 +24,19 @@ def test_auto_stride_runs_the_model_at_least_15_times_a_second():
     assert [auto_stride(f) for f in fps] == [1, 1, 1, 1, 2, 2, 3, 4, 4, 8]
 
 
-@pytest.fixture(scope="session")
-def strided_track_of(data_dir, tmp_path_factory, library):
-    """clip -> its pose track from the real model at the automatic stride (cached like track_of)."""
-    cache_env = os.environ.get("POSECHECK_TRACK_CACHE")
-    folder = Path(cache_env) if cache_env else tmp_path_factory.mktemp("strided")
-    folder.mkdir(parents=True, exist_ok=True)
-    digest = _pose_stage_digest()
-    made: dict[str, Path] = {}
-
-    def get(clip: str) -> Path:
-        if clip not in made:
-            path = folder / f"{clip}.{digest}.auto.jsonl"
-            if not path.exists():
-                tmp = path.with_suffix(f".{os.getpid()}.part")
-                analyze_video(str(data_dir / "videos" / clip), library.get("hip_hinge"), stride=None,
-                              track_to=str(tmp))
-                tmp.rename(path)
-            made[clip] = path
-        return made[clip]
-
-    return get
-
-
 def _form_faults(report, exercise) -> set[str]:
     codes = {f.code for f in exercise.faults}
     return {code for code in report.fault_counts if code in codes}
 
 
-def test_auto_stride_gives_every_frames_reps_and_faults(label, data_dir, track_of, strided_track_of, library):
+def test_auto_stride_gives_every_frames_reps_and_faults(label, data_dir, track_of, library):
     """Counted reps (per side), and every form fault, per rep and overall, are those of the
     every-frame analysis. Not compared: `not_visible`/`wrong_view` (camera-set-up conditions
     announced after lasting 0.5 s; the squat clip's one 0.57 s wrong-view episode is seen
     whole only on every frame) and partial reps of a squat judged as a hinge."""
     exercise = library.get(label["exercise"])
     every = analyze_track(str(track_of(label["file"])), exercise)
-    strided = analyze_track(str(strided_track_of(label["file"])), exercise)
+    strided = analyze_track(str(track_of(label["file"], stride=None)), exercise)
     assert strided.stride == auto_stride(every.fps) == 2  # every labelled clip is 30 fps
     assert strided.frames == (every.frames + 1) // 2
     assert (strided.reps, strided.reps_by_side) == (every.reps, every.reps_by_side)
