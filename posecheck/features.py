@@ -146,6 +146,7 @@ FEATURE_GROUPS: dict[str, frozenset[str]] = {
 }
 
 _BODY_LEFT = (L.LEFT_SHOULDER, L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE, L.LEFT_ELBOW)
+_PIXELS_USED = (L.NOSE, *sorted(i for pair in L.JOINTS.values() for i in pair))
 # joint name -> ((left index, right index) for the near side and "both", or the centre index)
 _JOINT_PAIRS = tuple(L.JOINTS.items())
 _CENTRE = tuple(L.CENTRE_JOINTS.items())
@@ -172,8 +173,9 @@ class FeatureExtractor:
 
     def _choose_side(self, lms: list[list[float]]) -> str:
         # MediaPipe numbers every right landmark one after its left twin
-        dz = _mean([lms[i + 1][2] - lms[i][2] for i in _BODY_LEFT])  # > 0: left side nearer
-        dvis = _mean([lms[i][3] - lms[i + 1][3] for i in _BODY_LEFT])  # > 0: left side better seen
+        pairs = [(lms[i], lms[i + 1]) for i in _BODY_LEFT]
+        dz = _mean([r[2] - left[2] for left, r in pairs])  # > 0: left side nearer
+        dvis = _mean([left[3] - r[3] for left, r in pairs])  # > 0: left side better seen
         evidence = dz + 0.5 * dvis
         if self.side is None:
             self.side = "left" if evidence >= 0 else "right"
@@ -188,7 +190,8 @@ class FeatureExtractor:
         lms = pose.landmarks.tolist()
         w, h = pose.image_size
         w, h = float(w), float(h)
-        px = [(row[0] * w, row[1] * h) for row in lms]  # pixels: where 2D angles are true
+        # pixels, where 2D angles are true, of the landmarks the features use
+        px = {i: (lms[i][0] * w, lms[i][1] * h) for i in _PIXELS_USED}
         side = self._choose_side(lms)
         near = 0 if side == "left" else 1
         values: dict[str, float] = {}

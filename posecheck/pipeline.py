@@ -65,8 +65,8 @@ def _finish(engine: ExerciseEngine, state: EngineState | None, source: str, fps:
 
 
 # The model runs at least this often per second of video when no stride is given: exercise
-# movements last a second or more, and every labelled clip gives the same reps and faults at
-# this rate as on every frame (tests/test_stride.py).
+# movements last a second or more, and every labelled clip gives the same reps and form
+# faults at this rate as on every frame (tests/test_stride.py).
 MIN_MODEL_HZ = 15.0
 
 
@@ -95,9 +95,9 @@ def analyze_video(path: str, exercise: Exercise, *, stride: int | None = 1, anno
     engine = ExerciseEngine(exercise)
     overlay = Overlay(exercise) if annotate_to else None
     writer = H264Writer(annotate_to, info.fps) if annotate_to else None
+    track = open(track_to, "w", encoding="utf-8") if track_to else None
     encoder = Sink(lambda item: writer.write(overlay.draw(*item) if item[1] is not None else item[0]),
                    name="posecheck-encode") if writer else None
-    track = open(track_to, "w", encoding="utf-8") if track_to else None
     collector = _Collector.new(exercise)
     state: EngineState | None = None
     pose_s, pose_frames, last_t = 0.0, 0, 0.0
