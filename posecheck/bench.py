@@ -247,8 +247,10 @@ class ClipRuns:
                 out["stride"] = runs[0]["stride"]
         if full and self.runs.get("strided"):
             every = (full[0]["reps"], full[0]["faults"])
-            out["stride_same_result"] = all((r["reps"], r["faults"]) == every for r in self.runs["strided"])
+            strided = self.runs["strided"]
+            out["stride_same_result"] = all((r["reps"], r["faults"]) == every for r in strided)
             out["reps_s1"], out["faults_s1"] = every
+            out["reps_strided"], out["faults_strided"] = strided[0]["reps"], strided[0]["faults"]
         out["peak_mb"] = max(r["peak_mb"] for rs in self.runs.values() for r in rs)
         return out
 
@@ -338,6 +340,11 @@ def run(args) -> int:
                             log=print if args.verbose else (lambda *_: None))
         print()
         print(table(clips))
+        for c in clips:
+            s = c.summary()
+            if s.get("stride_same_result") is False:
+                print(f"  {c.clip} as {c.exercise}: every frame {s['reps_s1']} reps, {s['faults_s1']}; "
+                      f"stride {s['stride']}: {s['reps_strided']} reps, {s['faults_strided']}")
         result["clips"] = [dict(c.summary(), runs=c.runs) for c in clips]
     if args.batch and paths:
         runs = {}
