@@ -52,9 +52,10 @@ def _finish(engine: ExerciseEngine, state: EngineState | None, source: str, fps:
 
 def analyze_video(path: str, exercise: Exercise, *, stride: int = 1, annotate_to: str | None = None,
                   track_to: str | None = None, progress: Progress | None = None,
-                  max_side: int | None = DEFAULT_MAX_SIDE) -> Report:
+                  max_side: int | None = DEFAULT_MAX_SIDE, mirrored: bool = False) -> Report:
     """Analyse a video file. stride N runs the model on every Nth frame; an annotated video
-    still gets every frame, drawn with the latest state."""
+    still gets every frame, drawn with the latest state. mirrored: the file was recorded
+    mirrored (a selfie camera); it is flipped back so that left and right are the person's."""
     from .pose import PoseEstimator  # MediaPipe loads only when a video is analysed
 
     t0 = time.perf_counter()
@@ -76,7 +77,7 @@ def analyze_video(path: str, exercise: Exercise, *, stride: int = 1, annotate_to
                                             info.height, info.duration_s, stride))
         with PoseEstimator() as estimator:
             for frame in read_frames(path, max_side=max_side, stride=1 if writer else stride,
-                                     status=decoded):
+                                     status=decoded, mirrored=mirrored):
                 last_t = frame.t
                 if frame.index % stride == 0:
                     p0 = time.perf_counter()
