@@ -16,6 +16,7 @@ from .errors import PosecheckError
 from .exercises import Exercise
 from .overlay import Overlay
 from .report import Report, build_report
+from .rules import ONE_PERSON
 from .source import DEFAULT_MAX_SIDE, DecodeStatus, probe, read_frames
 from .track import TrackHeader, TrackSample, read_track, write_header, write_sample
 from .writer import H264Writer
@@ -24,6 +25,12 @@ from .writer import H264Writer
 Progress = Callable[[float], None]
 
 NO_PERSON_WARNING = "No person was found in the video."
+
+
+def _switch_warning(times: int) -> str:
+    return (f"The person in view changed suddenly {times} time{'s' if times > 1 else ''} (someone "
+            "else came into view, or the video cuts); a rep in progress then was not counted, and "
+            "counting went on only from the start position.")
 
 
 @dataclass
@@ -42,6 +49,8 @@ def _finish(engine: ExerciseEngine, state: EngineState | None, source: str, fps:
     h = engine.history
     if h.frames and not h.frames_with_pose and NO_PERSON_WARNING not in warnings:
         warnings.append(NO_PERSON_WARNING)
+    if h.fault_counts.get(ONE_PERSON):
+        warnings.append(_switch_warning(h.fault_counts[ONE_PERSON]))
     return build_report(
         engine.exercise, h, source=source, fps=fps, duration_s=duration, stride=stride,
         pose_ms=pose_s / pose_frames * 1000 if pose_frames else 0.0,

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .datatypes import Pose
+from .landmarks import plausible_rows, plausible_world
 
 
 @dataclass(frozen=True)
@@ -110,8 +111,9 @@ class PoseSmoother:
             self.reset()
         self._last_pose_t = t
         lms = pose.landmarks
-        finite = np.isfinite(lms[:, :3]).all(axis=1)
-        seen = finite & (lms[:, 3] >= cfg.min_visibility)
+        finite = plausible_rows(lms)  # NaN, infinite or far-out numbers count as unseen
+        with np.errstate(invalid="ignore"):
+            seen = finite & (lms[:, 3] >= cfg.min_visibility)
         if self._last_seen is None:
             self._last_seen = np.where(seen, t, -math.inf)
         stale = seen & (t - self._last_seen > cfg.hold_s)
@@ -125,8 +127,9 @@ class PoseSmoother:
         held_too_long = ~seen & (t - self._last_seen > cfg.hold_s)
         out[held_too_long, 3] = 0.0
         out[~finite, 3] = 0.0
+        out[:, 3] = np.nan_to_num(np.clip(out[:, 3], 0.0, 1.0), nan=0.0)
         world = None
-        if pose.world is not None and np.isfinite(pose.world).all():
+        if plausible_world(pose.world):
             self._world.restart(stale[:, None], pose.world)
             world = self._world(pose.world, t, update=seen[:, None])
         return replace(pose, landmarks=out, world=world)
