@@ -84,7 +84,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         report = analyze_track(args.video, exercise, progress=_progress_bar(label))
     else:
         report = analyze_video(args.video, exercise, stride=args.stride, annotate_to=args.out,
-                               progress=_progress_bar(label))
+                               progress=_progress_bar(label), mirrored=args.mirrored)
     if args.json == "-":
         sys.stdout.write(report.to_json() + "\n")
     else:
@@ -144,6 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", metavar="REPORT", help="write the report as JSON to this file, or - for stdout")
     p.add_argument("--out", metavar="ANNOTATED.mp4", help="write an annotated H.264 video")
     p.add_argument("--stride", type=_stride, default=1, help="run the pose model on every Nth frame")
+    p.add_argument("--mirrored", action="store_true",
+                   help="the video was recorded mirrored (a selfie camera that flips the picture): "
+                        "flip it back so that left and right are the person's own")
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("track", help="export the raw pose of every frame as JSON lines")

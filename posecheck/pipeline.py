@@ -27,6 +27,16 @@ Progress = Callable[[float], None]
 NO_PERSON_WARNING = "No person was found in the video."
 
 
+# Above this share of brightened frames the report says that the video is dark.
+DARK_SHARE = 0.2
+
+
+def _dark_warning(share: float) -> str:
+    return (f"The video is very dark ({share:.0%} of the frames were brightened for the pose "
+            "model). Where the person could not be found nothing was judged; more light in "
+            "front of the person helps.")
+
+
 def _switch_warning(times: int) -> str:
     return (f"The person in view changed suddenly {times} time{'s' if times > 1 else ''} (someone "
             "else came into view, or the video cuts); a rep in progress then was not counted, and "
@@ -113,6 +123,9 @@ def analyze_video(path: str, exercise: Exercise, *, stride: int = 1, annotate_to
             track.close()
     if progress:
         progress(1.0)
+    dark = getattr(estimator, "dark_frames", 0)
+    if pose_frames and dark > DARK_SHARE * pose_frames:
+        warnings.append(_dark_warning(dark / pose_frames))
     duration = info.duration_s or last_t
     problem = decoded.broke_off
     if problem is None and info.duration_s and last_t < info.duration_s * 0.9 - 0.5:

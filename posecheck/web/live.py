@@ -51,6 +51,7 @@ class LiveSnapshot:
     cue: str = ""
     frames: int = 0
     person: bool = False
+    dark: bool = False  # the last frame was very dark (brightened for the model)
     error: str = ""
 
     def set_progress(self, size: int) -> tuple[int, int]:
@@ -118,7 +119,8 @@ class LiveProcessor:
                 exercise_id=self.exercise.id, reps=state.reps,
                 reps_by_side=dict(state.reps_by_side), phase=state.phase,
                 cue=state.cue.message if state.cue is not None else "",
-                frames=self._snapshot.frames + 1, person=pose is not None)
+                frames=self._snapshot.frames + 1, person=pose is not None,
+                dark=bool(getattr(estimator, "last_frame_dark", False)))
         # drawing needs no lock: the page thread only ever reads the snapshot
         return overlay.draw(rgb, state)
 
