@@ -126,7 +126,7 @@ def analyze_video(path: str, exercise: Exercise, *, stride: int = 1, annotate_to
     dark = getattr(estimator, "dark_frames", 0)
     if pose_frames and dark > DARK_SHARE * pose_frames:
         warnings.append(_dark_warning(dark / pose_frames))
-    duration = info.duration_s or last_t
+    duration = max(info.duration_s, last_t)  # a header may understate what the frames span
     problem = decoded.broke_off
     if problem is None and info.duration_s and last_t < info.duration_s * 0.9 - 0.5:
         problem = (f"The video file ends early: only {last_t:.1f} s of its {info.duration_s:.1f} s "
