@@ -12,8 +12,11 @@ lib = page.library()
 page.library_errors(lib)
 with st.sidebar:
     exercise = page.pick_exercise(lib)
-    mode = st.radio("Section", ["Live", "Review a video"], key="mode")
-if exercise is not None:
+    mode = st.radio("Section", ["Live", "Review a video", "History"], key="mode")
+if mode == "History":
+    st.header("History")
+    page.history_section()
+elif exercise is not None:
     page.exercise_info(exercise)
     st.divider()
     if mode == "Live":

@@ -19,3 +19,8 @@ class ExerciseFileError(PosecheckError):
 
 class UnknownExerciseError(PosecheckError):
     """An exercise id that no exercise file defines."""
+
+
+class HistoryError(PosecheckError):
+    """The history file cannot be created, read or written; it is never deleted or rewritten
+    to get past this."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import string
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,6 +89,39 @@ class Prescription:
     per_side: bool
 
 
+# What each session word may fill in when it is said: "{n}" becomes the rep number, etc.
+SPEECH_FIELDS: dict[str, frozenset[str]] = {
+    "rep": frozenset({"n"}),
+    "rest": frozenset({"seconds"}),
+    "next_set": frozenset({"set", "sets"}),
+    "done": frozenset({"reps", "sets"}),
+    "hold": frozenset(),
+    "release": frozenset(),
+    "switch_side": frozenset({"side"}),
+    "wrong_side": frozenset({"side"}),
+}
+
+
+@dataclass(frozen=True)
+class Speech:
+    """The words a session says besides the cues (which are said exactly as written).
+
+    hold/release exist when the prescription has a hold or a pause at the working end;
+    switch_side/wrong_side when the exercise is done one side at a time."""
+
+    rep: str  # after each counted rep: {n}
+    rest: str  # a set is done and the rest begins: {seconds}
+    next_set: str  # the rest is over: {set} of {sets}
+    done: str  # every set is done: {reps} in {sets}
+    hold: str | None = None  # the working range is reached: hold (or pause) there
+    release: str | None = None  # held long enough: come back
+    switch_side: str | None = None  # the next set is for the other side: {side}
+    wrong_side: str | None = None  # a rep with the side this set is not for: {side}
+
+    def say(self, key: str, **values) -> str:
+        return getattr(self, key).format(**values)
+
+
 @dataclass(frozen=True)
 class Exercise:
     id: str
@@ -104,6 +138,7 @@ class Exercise:
     prescription: Prescription
     cues: dict[str, str]
     good_rep_cues: tuple[str, ...]
+    speech: Speech
     source: str = ""
     figure: dict[str, dict[str, float]] = field(default_factory=dict)
 
@@ -232,6 +267,43 @@ def _fault(r: _Reader, sided: bool) -> FaultRule:
     return rule
 
 
+def _speech(r: _Reader, prescription: Prescription, sided: bool) -> Speech:
+    holds = prescription.hold_s > 0 or prescription.pause_s > 0
+    needed = {"rep", "rest", "next_set", "done"}
+    allowed = set(needed)
+    if holds:
+        needed.add("hold")
+        allowed |= {"hold", "release"}
+    if sided:
+        needed |= {"switch_side", "wrong_side"}
+        allowed |= {"switch_side", "wrong_side"}
+    words: dict[str, str] = {}
+    for key in SPEECH_FIELDS:
+        if key not in r.table:
+            if key in needed:
+                raise r.fail(key, "is missing.")
+            continue
+        if key not in allowed:
+            why = ("the prescription has no hold_s or pause_s" if key in ("hold", "release")
+                   else "the rep is not sided")
+            raise r.fail(key, f"is never said: {why}.")
+        text = r.get(key, str)
+        try:
+            fields = [(name, spec, conv) for _, name, spec, conv in string.Formatter().parse(text)
+                      if name is not None]
+        except ValueError:
+            raise r.fail(key, f"has unbalanced braces: {text!r}.") from None
+        known = ", ".join(f"{{{n}}}" for n in sorted(SPEECH_FIELDS[key])) or "none"
+        for name, spec, conv in fields:
+            if name not in SPEECH_FIELDS[key] or spec or conv:
+                raise r.fail(key, f"uses {{{name}{'!' + conv if conv else ''}"
+                             f"{':' + spec if spec else ''}}}, which it cannot fill in; "
+                             f"it can use: {known}.")
+        words[key] = text
+    r.check_unknown()
+    return Speech(**words)
+
+
 def parse_exercise(path: str, data: dict) -> Exercise:
     r = _Reader(path, data)
     ex_id = r.get("id", str)
@@ -270,13 +342,15 @@ def parse_exercise(path: str, data: dict) -> Exercise:
     cues["one_person"] = c.get("one_person", str, DEFAULT_ONE_PERSON_CUE)
     good = tuple(c.get("good_rep", list))
     c.check_unknown()
+    speech = _speech(r.sub("speech"), prescription, rep.sided)
     figure = r.get("figure", dict, {})
     exercise = Exercise(
         id=ex_id, name=r.get("name", str), summary=r.get("summary", str),
         steps=tuple(r.get("steps", list)), view=view, view_reason=r.get("view_reason", str),
         needs=needs, start_position=r.get("start_position", str),
         working_position=r.get("working_position", str), rep=rep, faults=faults,
-        prescription=prescription, cues=cues, good_rep_cues=good, source=path, figure=figure)
+        prescription=prescription, cues=cues, good_rep_cues=good, speech=speech, source=path,
+        figure=figure)
     r.check_unknown()
     return exercise
 

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 IN_PROGRESS = "in_progress"  # still running, or the process died before it could say
 FINISHED = "finished"  # all planned sets done
 ABANDONED = "abandoned"  # stopped early: Stop pressed, camera gone, tab closed
+# Read back only, never stored: in_progress in the file, but the process that wrote it has
+# ended (crash, server stopped) - its finished sets are kept.
+INTERRUPTED = "interrupted"
 
 # Where a session came from.
 SOURCE_LIVE = "live"

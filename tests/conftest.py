@@ -14,6 +14,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # for `import synth`
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_history(tmp_path_factory):
+    """No test (nor the page servers the browser tests start) writes to the real history."""
+    patch = pytest.MonkeyPatch()
+    path = tmp_path_factory.mktemp("history") / "history.sqlite3"
+    patch.setenv("POSECHECK_HISTORY", str(path))
+    yield path
+    patch.undo()
+
+
 def _data_dir() -> Path:
     return Path(os.environ.get("POSECHECK_DATA", ROOT.parent / "shared" / "data")).resolve()
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from posecheck.web import live, review
+from posecheck.web import board, live, review
 from posecheck.web.figure import draw_figure, joints
 from posecheck.web.info import DISCLAIMER, prescription_lines
 
@@ -135,7 +135,9 @@ def test_figure_draws_every_exercise():
     assert j["shoulder"][0] > 0.9 and j["knee"][0] > j["ankle"][0] and j["ankle"][1] < j["knee"][1]
 
 
-def test_live_processor_snapshot_reset_and_switch():
+def test_live_processor_snapshot_new_session_and_switch():
+    from posecheck.session import SessionPlan
+
     ex = _ex("good_morning")
 
     class NoPose:
@@ -145,19 +147,26 @@ def test_live_processor_snapshot_reset_and_switch():
         def close(self):
             pass
 
-    proc = live.LiveProcessor(ex, estimator_factory=NoPose)
+    proc = live.LiveProcessor(ex, estimator_factory=NoPose, store_factory=_no_store)
     frame = np.zeros((120, 160, 3), np.uint8)
     for i in range(5):
         out = proc.process(frame, 100.0 + i / 30)
         assert out.shape == frame.shape
     snap = proc.snapshot()
     assert snap.frames == 5 and not snap.person and snap.reps == 0
-    proc.reset()
-    assert proc.snapshot().frames == 0
-    proc.set_exercise(_ex("hip_hinge"))
+    assert snap.session.state == "setup" and snap.session.target == 5
+    first = snap.session_id
+    proc.new_session()
+    assert proc.snapshot().frames == 0 and proc.snapshot().session_id != first
+    hinge = _ex("hip_hinge")
+    proc.configure(hinge, SessionPlan.live(hinge))
     assert proc.snapshot().exercise_id == "hip_hinge"
-    html = live.big_text_html(snap, ex, True)
-    assert "Reps 0" in html and "Set 1: 0 / 7" in html
+    html = board.board_html(snap, True)
+    assert "Set 1 of 3" in html and "Rep 0 / 5" in html
+
+
+def _no_store():
+    raise AssertionError("nothing may be saved before a set starts")
 
 
 # ---- the real clip -----------------------------------------------------------------------
@@ -222,7 +231,7 @@ def test_live_processes_only_the_newest_of_queued_frames():
         def close(self):
             pass
 
-    proc = live.LiveProcessor(_ex("good_morning"), estimator_factory=NoPose)
+    proc = live.LiveProcessor(_ex("good_morning"), estimator_factory=NoPose, store_factory=_no_store)
     frames = []
     for i in range(3):
         f = av.VideoFrame.from_ndarray(np.full((96, 128, 3), i * 40, np.uint8), format="rgb24")
@@ -243,3 +252,20 @@ def test_ice_servers_come_from_the_environment(monkeypatch):
     assert rtc_configuration() == {"iceServers": turn}
     monkeypatch.setenv("POSECHECK_ICE_SERVERS", "stun:oops")
     assert rtc_configuration() == {"iceServers": []}
+
+
+def test_session_controls_follow_the_prescription_and_set_the_plan(no_webrtc):
+    at = run_app()
+    target = at.number_input(key="target-good_morning")
+    assert (target.value, target.min, target.max) == (5, 5, 7)
+    assert at.number_input(key="sets-good_morning").value == 3
+    assert at.number_input(key="rest-good_morning").value == 60
+    at.number_input(key="sets-good_morning").set_value(2).run()
+    at.number_input(key="target-good_morning").set_value(6).run()
+    plan = at.session_state["live_processor"].plan
+    assert (plan.target_reps, plan.sets, plan.rest_s, plan.hold_s) == (6, 2, 60.0, 1.0)
+    assert "Set 1 of 2" in texts(at) and "Rep 0 / 6" in texts(at)
+    at.selectbox(key="exercise").set_value("quadruped_hip_lift").run()
+    assert at.selectbox(key="side-quadruped_hip_lift").value == "both"
+    assert at.session_state["live_processor"].plan.side == "both"
+    assert not at.exception

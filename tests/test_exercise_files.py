@@ -90,3 +90,31 @@ def test_a_new_exercise_needs_no_python(tmp_path, library):
     (folder / "standing_reach.toml").write_text(text)
     lib = load_all(folder)
     assert "standing_reach" in lib.exercises and not lib.errors
+
+
+@pytest.mark.parametrize("ex_id,old,new,problem", [
+    ("good_morning", 'rep = "{n}"', 'rep = "Rep {number}"', r"'speech.rep' uses \{number\}.*\{n\}"),
+    ("good_morning", 'rep = "{n}"', 'rep = "{n:>3}"', r"'speech.rep' uses \{n:>3\}"),
+    ("good_morning", 'rest = "Rest.', 'rest = "Rest {.', r"'speech.rest' has unbalanced braces"),
+    ("good_morning", 'hold = "Pause."\n', "", r"'speech.hold' is missing"),
+    ("hip_hinge", 'rep = "{n}"', 'rep = "{n}"\nhold = "Hold."', r"'speech.hold' is never said"),
+    ("hip_hinge", 'rep = "{n}"', 'rep = "{n}"\nswitch_side = "Other leg."', r"'speech.switch_side' is never said"),
+    ("quadruped_hip_lift", 'switch_side = "Now your {side} leg."\n', "", r"'speech.switch_side' is missing"),
+    ("hip_hinge", 'done = "All', 'finished = "Done."\ndone = "All', r"'speech.finished' is not a known field"),
+    ("hip_hinge", 'next_set = "Set {set} of {sets}."\n', "", r"'speech.next_set' is missing"),
+])
+def test_session_words_are_checked_like_the_rest(tmp_path, ex_id, old, new, problem):
+    folder = _copy_exercises(tmp_path)
+    path = _break(folder, ex_id, old, new)
+    with pytest.raises(ExerciseFileError, match=problem):
+        load_exercise_file(path)
+
+
+def test_every_exercise_has_its_session_words(library):
+    for ex in library.exercises.values():
+        sp = ex.speech
+        assert sp.say("rep", n=3) and "3" in sp.say("rep", n=3)
+        assert sp.say("next_set", set=2, sets=3) and sp.say("done", reps=10, sets=2)
+        holds = ex.prescription.hold_s or ex.prescription.pause_s
+        assert (sp.hold is not None) == bool(holds), ex.id
+        assert (sp.switch_side is not None) == ex.sided, ex.id

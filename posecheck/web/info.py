@@ -37,7 +37,3 @@ def view_line(ex: Exercise) -> str:
     text = VIEW_TEXT.get(ex.view, f"View: {ex.view}")
     return f"{text}. {ex.view_reason}".strip()
 
-
-def set_size(ex: Exercise) -> int:
-    """Reps in one set; for now the top of the prescribed range."""
-    return max(1, ex.prescription.reps_max)

@@ -1,4 +1,5 @@
-"""The live flow: one LiveProcessor per browser session turns webcam frames into annotated frames.
+"""The live flow: one LiveProcessor per browser session turns webcam frames into annotated frames
+and runs the hands-free session (sets, rest, words to say), saving it to the history.
 
 streamlit-webrtc calls `recv` on its own worker thread with only the newest frame (frames that
 arrive while one is being processed are dropped, never queued: async_processing=True). The page
@@ -7,16 +8,21 @@ thread reads a lock-protected snapshot of the latest state.
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 import os
 import threading
 import time
+import uuid
+import weakref
+from collections import deque
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 
+from ..errors import PosecheckError
 from ..exercises import Exercise
-from .info import set_size
+from ..records import ABANDONED, FINISHED, SOURCE_LIVE, SessionRecord
+from ..session import Announcement, Session, SessionPlan, SessionStatus, new_record
 
 log = logging.getLogger(__name__)
 
@@ -41,60 +47,99 @@ def rtc_configuration() -> dict:
 
 MEDIA_CONSTRAINTS = {"video": {"width": {"ideal": 640}, "height": {"ideal": 480}}, "audio": False}
 
+# No frame for this long while a session runs: the camera was unplugged, the stream stopped or
+# the tab was closed. The session is saved as abandoned with the reps it had.
+STALL_S = 10.0
+SAID_KEPT = 40  # announcements kept for the page (speech and transcript)
+
+
+def _utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
 
 @dataclass(frozen=True)
 class LiveSnapshot:
     exercise_id: str
-    reps: int = 0
+    reps: int = 0  # the engine's count since the stream started, sets or not
     reps_by_side: dict[str, int] = field(default_factory=dict)
     phase: str = "waiting"
-    cue: str = ""
     frames: int = 0
     person: bool = False
     dark: bool = False  # the last frame was very dark (brightened for the model)
     error: str = ""
-
-    def set_progress(self, size: int) -> tuple[int, int]:
-        """(set number, reps in the current set); per side, the side with more reps counts."""
-        reps = max(self.reps_by_side.values()) if self.reps_by_side else self.reps
-        return reps // size + 1, reps % size
+    t: float = 0.0  # session clock (seconds since the stream started) of the latest frame
+    session_id: str = ""  # prefixes announcement keys: unique across sessions and tabs
+    session: SessionStatus | None = None
+    said: tuple[Announcement, ...] = ()  # latest announcements, oldest first
+    history_note: str = ""  # why the history is not being saved, if it is not
 
 
 class LiveProcessor:
-    """Per-session: PoseEstimator + ExerciseEngine + Overlay. Thread-safe for one worker thread
-    calling recv/process and the page thread calling snapshot/reset/set_exercise."""
+    """Per browser session: PoseEstimator + ExerciseEngine + Session + Overlay, and the history
+    of its sessions. Thread-safe for the webrtc worker thread calling recv/process/on_ended,
+    the page thread calling snapshot/configure/new_session and the stall watchdog.
 
-    def __init__(self, exercise: Exercise, estimator_factory=None):
+    A session starts with the stream's first frame and ends when its last set is done, when
+    the stream ends (Stop, camera gone), when no frame comes for STALL_S, or when the person
+    starts a new one. It is written to the history set by set, from its first set on."""
+
+    def __init__(self, exercise: Exercise, plan: SessionPlan | None = None,
+                 estimator_factory=None, store_factory=None, clock=time.monotonic,
+                 wall_clock=_utc_now):
         self._lock = threading.Lock()
+        self._store_lock = threading.Lock()  # store writes, in order, outside _lock
         self._estimator_factory = estimator_factory
         self._estimator = None
-        self._t0: float | None = None
-        self._use(exercise)
+        self._store_factory = store_factory or _default_store
+        self._store = None
+        self._store_failed = ""
+        self._pending: deque = deque()  # store writes waiting for _flush
+        self._clock, self._wall_clock = clock, wall_clock
+        self._watchdog: threading.Thread | None = None
+        self._use(exercise, plan or SessionPlan.live(exercise))
 
-    def _use(self, exercise: Exercise) -> None:
+    def _use(self, exercise: Exercise, plan: SessionPlan) -> None:
+        """A fresh engine and session (the caller holds the lock or owns the object)."""
         from ..engine import ExerciseEngine
         from ..overlay import Overlay
 
-        self.exercise = exercise
+        self.exercise, self.plan = exercise, plan
         self._engine = ExerciseEngine(exercise)
         self._overlay = Overlay(exercise)
-        self._snapshot = LiveSnapshot(exercise.id)
-        self._t0 = None
+        self._session = Session(exercise, plan)
+        self._session_id = uuid.uuid4().hex
+        self._record: SessionRecord | None = None
+        self._open = True  # this session may still count (not finished, not closed)
+        self._restart_on_frame = False  # set when the stream ended: the next frame starts anew
+        self._said: deque[Announcement] = deque(maxlen=SAID_KEPT)
+        self._t0: float | None = None
+        self._last_frame: float | None = None  # clock() of the latest frame
+        self._snapshot = LiveSnapshot(exercise.id, session_id=self._session_id,
+                                      session=self._session.status(0.0),
+                                      history_note=self._store_failed)
 
-    def set_exercise(self, exercise: Exercise) -> None:
-        """Switching exercise starts the count again."""
+    # ---- the page thread -----------------------------------------------------------------
+    def configure(self, exercise: Exercise, plan: SessionPlan) -> None:
+        """Another exercise or plan starts a new session (the current one is kept in the
+        history as it stands)."""
         with self._lock:
-            if exercise.id != self.exercise.id:
-                self._use(exercise)
+            if exercise.id == self.exercise.id and plan == self.plan:
+                return
+            self._close_locked(ABANDONED)
+            self._use(exercise, plan)
+        self._flush()
 
-    def reset(self) -> None:
+    def new_session(self) -> None:
         with self._lock:
-            self._use(self.exercise)
+            self._close_locked(ABANDONED)
+            self._use(self.exercise, self.plan)
+        self._flush()
 
     def snapshot(self) -> LiveSnapshot:
         with self._lock:
             return self._snapshot
 
+    # ---- the webrtc worker thread ----------------------------------------------------------
     def _get_estimator(self):
         if self._estimator is None:
             if self._estimator_factory is not None:
@@ -110,19 +155,55 @@ class LiveProcessor:
         estimator = self._get_estimator()
         pose = estimator.estimate(rgb, t)
         with self._lock:
+            if self._restart_on_frame:  # the last stream ended: this frame begins a new one
+                self._use(self.exercise, self.plan)
             if self._t0 is None:
                 self._t0 = t
+            self._last_frame = self._clock()
             # the engine wants time from its own start, in order
             state = self._engine.update(pose, t - self._t0)
-            overlay = self._overlay
+            if self._open:
+                self._step(self._session.update(state), state.t)
             self._snapshot = LiveSnapshot(
                 exercise_id=self.exercise.id, reps=state.reps,
                 reps_by_side=dict(state.reps_by_side), phase=state.phase,
-                cue=state.cue.message if state.cue is not None else "",
-                frames=self._snapshot.frames + 1, person=pose is not None,
-                dark=bool(getattr(estimator, "last_frame_dark", False)))
+                frames=self._snapshot.frames + 1, person=pose is not None, t=state.t,
+                dark=bool(getattr(estimator, "last_frame_dark", False)),
+                session_id=self._session_id, session=self._session.status(state.t),
+                said=tuple(self._said), history_note=self._store_failed)
+            overlay = self._overlay
+        self._flush()
         # drawing needs no lock: the page thread only ever reads the snapshot
         return overlay.draw(rgb, state)
+
+    def _step(self, step, t: float) -> None:
+        """Record what a frame changed; history writes are queued for _flush."""
+        self._said.extend(step.announcements)
+        if step.began:
+            self._record = new_record(self.exercise, self.plan, self._session_id,
+                                      self._wall_clock(), SOURCE_LIVE)
+            self._pending.append(("start", self._record))
+            self._start_watchdog()
+        if step.closed_set is not None and self._record is not None:
+            self._pending.append(("set", self._session_id, step.closed_set))
+        if step.finished:
+            self._open = False
+            if self._record is not None:
+                self._pending.append(("end", self._session_id, FINISHED, self._wall_clock()))
+
+    def _close_locked(self, status: str) -> None:
+        """End the session in progress: its unfinished set is kept if it has reps."""
+        if not self._open:
+            return
+        self._open = False
+        t = self._snapshot.t
+        cut = self._session.stop(t)
+        if self._record is None:
+            return  # never started counting: nothing to keep
+        if cut is not None:
+            self._pending.append(("set", self._session_id, cut))
+        self._pending.append(("end", self._session_id, status, self._wall_clock()))
+        self._snapshot = replace(self._snapshot, session=self._session.status(t))
 
     def recv(self, frame):
         """streamlit-webrtc video_frame_callback: av.VideoFrame in, av.VideoFrame out."""
@@ -150,13 +231,95 @@ class LiveProcessor:
         return [self.recv(frames[-1])] if frames else []
 
     def on_ended(self) -> None:
-        """The camera stopped: free the model (made again on the next frame)."""
+        """The stream stopped (Stop pressed, camera unplugged, connection lost): the session
+        ends, kept as it stands; the model is freed (made again on the next frame)."""
+        with self._lock:
+            self._close_locked(ABANDONED)
+            self._restart_on_frame = True
+        self._flush()
         est, self._estimator = self._estimator, None
         if est is not None:
             try:
                 est.close()
             except Exception:  # noqa: BLE001
                 log.exception("closing the pose estimator failed")
+
+    # ---- the stall watchdog ------------------------------------------------------------------
+    def check_stalled(self) -> bool:
+        """Abandon the session if no frame came for STALL_S. True once there is nothing left to
+        watch (the session has ended)."""
+        with self._lock:
+            if not self._open:
+                return True
+            if self._last_frame is None or self._clock() - self._last_frame < STALL_S:
+                return False
+            log.info("no camera frame for %.0f s: the session is saved as abandoned", STALL_S)
+            self._close_locked(ABANDONED)
+            self._restart_on_frame = True
+        self._flush()
+        return True
+
+    def _start_watchdog(self) -> None:
+        if self._watchdog is not None and self._watchdog.is_alive():
+            return
+        ref = weakref.ref(self)
+
+        def watch() -> None:
+            while True:
+                time.sleep(1.0)
+                proc = ref()
+                if proc is None or proc.check_stalled():
+                    return
+                del proc
+
+        self._watchdog = threading.Thread(target=watch, name="posecheck-stall-watch", daemon=True)
+        self._watchdog.start()
+
+    # ---- the history -------------------------------------------------------------------------
+    def _flush(self) -> None:
+        """Write queued history changes, in order, one writer at a time, outside _lock (the
+        worker thread never waits for the page thread; SQLite work happens once per set)."""
+        with self._store_lock:
+            while True:
+                with self._lock:
+                    if not self._pending:
+                        return
+                    op = self._pending.popleft()
+                store = self._get_store()
+                if store is None:
+                    continue
+                try:
+                    if op[0] == "start":
+                        store.start_session(op[1])
+                    elif op[0] == "set":
+                        store.add_set(op[1], op[2])
+                    else:
+                        store.end_session(op[1], op[2], op[3])
+                except Exception as exc:  # noqa: BLE001 - the workout goes on; say so
+                    log.exception("saving to the history failed")
+                    self._history_failed(str(exc) if isinstance(exc, PosecheckError)
+                                         else "The history could not be written.")
+
+    def _get_store(self):
+        if self._store is None and not self._store_failed:
+            try:
+                self._store = self._store_factory()
+            except Exception as exc:  # noqa: BLE001
+                log.exception("opening the history failed")
+                self._history_failed(str(exc) if isinstance(exc, PosecheckError)
+                                     else "The history file could not be opened.")
+        return self._store
+
+    def _history_failed(self, sentence: str) -> None:
+        with self._lock:
+            self._store_failed = f"This session is not being saved: {sentence}"
+            self._snapshot = replace(self._snapshot, history_note=self._store_failed)
+
+
+def _default_store():
+    from ..history import HistoryStore
+
+    return HistoryStore()
 
 
 def start_stream(processor: LiveProcessor, key: str = "live"):
@@ -171,36 +334,3 @@ def start_stream(processor: LiveProcessor, key: str = "live"):
         on_video_ended=processor.on_ended, async_processing=True,
         video_html_attrs={"autoPlay": True, "controls": False, "muted": True,
                           "style": {"width": "100%"}})
-
-
-def big_text_html(snap: LiveSnapshot, exercise: Exercise, playing: bool) -> str:
-    """Large, high-contrast status text, readable from 2-3 m."""
-    size = set_size(exercise)
-    set_no, in_set = snap.set_progress(size)
-    if snap.reps_by_side:
-        sides = " &nbsp; ".join(f"{html.escape(side)} {n}" for side, n in sorted(snap.reps_by_side.items()))
-        reps = f'<div class="pc-reps">Reps {snap.reps}</div><div class="pc-sides">{sides}</div>'
-    else:
-        reps = f'<div class="pc-reps">Reps {snap.reps}</div>'
-    phase = html.escape(snap.phase.replace("_", " ")) if playing else "camera off"
-    cue = html.escape(snap.cue) or ("&nbsp;" if playing else "Press Start to begin.")
-    return (
-        '<div class="pc-live">'
-        f"{reps}"
-        f'<div class="pc-set">Set {set_no}: {in_set} / {size}</div>'
-        f'<div class="pc-phase">{phase}</div>'
-        f'<div class="pc-cue">{cue}</div>'
-        "</div>"
-    )
-
-
-LIVE_CSS = """
-<style>
-.pc-live {font-family: sans-serif; line-height: 1.15}
-.pc-reps {font-size: 4.5rem; font-weight: 800}
-.pc-sides {font-size: 2.5rem; font-weight: 700}
-.pc-set {font-size: 2.5rem; font-weight: 700; color: #1d4e89}
-.pc-phase {font-size: 2rem; text-transform: uppercase; color: #555}
-.pc-cue {font-size: 2.4rem; font-weight: 700; color: #b5179e; min-height: 3em}
-</style>
-"""

@@ -6,13 +6,19 @@ import time
 
 import streamlit as st
 
+from ..errors import HistoryError
 from ..exercises import Exercise, ExerciseLibrary, load_all
-from . import live, review
+from ..history import HistoryStore, default_history_path, sessions_csv
+from ..session import SessionPlan
+from . import board, history, live, review, speech
 from .figure import draw_figure
-from .info import DISCLAIMER, prescription_lines, set_size, view_line
+from .info import DISCLAIMER, prescription_lines, view_line
 
 REVIEW_KEY = "review_result"
 PROCESSOR_KEY = "live_processor"
+CONFIRM_KEY = "history_confirm"  # ("one", session id) or ("all", count) while asking
+NOTICE_KEY = "history_notice"  # a sentence to show once after a deletion
+ALL = "all"
 
 
 @st.cache_resource
@@ -122,36 +128,85 @@ def show_review(result: review.ReviewResult) -> None:
 
 # ---- live ---------------------------------------------------------------------------------
 
+def session_controls(ex: Exercise) -> tuple[SessionPlan, bool]:
+    """The person's choices, made once before Start: (plan, muted). Keys carry the exercise id
+    so another exercise starts from its own prescription."""
+    p = ex.prescription
+    cols = st.columns(5 if ex.sided else 4)
+    target = cols[0].number_input("Reps per set", p.reps_min, p.reps_max, p.reps_min,
+                                  key=f"target-{ex.id}",
+                                  help=f"The prescription says {p.reps_min}-{p.reps_max}.")
+    sets = cols[1].number_input("Sets", 1, 10, p.sets, key=f"sets-{ex.id}")
+    rest = cols[2].number_input("Rest between sets (s)", 5, 600, int(p.rest_s), step=5,
+                                key=f"rest-{ex.id}")
+    side = None
+    if ex.sided:
+        side = cols[3].selectbox("Side", ["both", "left", "right"], key=f"side-{ex.id}",
+                                 help="Both: each set left first, then right.")
+    voice = cols[-1].toggle("Voice", value=True, key="voice",
+                            help="Say rep numbers, hold, rest and cues aloud.")
+    return SessionPlan.live(ex, target_reps=target, sets=sets, rest_s=rest, side=side), not voice
+
+
+def _live_store_factory():
+    """The shared history store, looked up here on the page thread (the webrtc worker thread
+    has no Streamlit context); a history that cannot be opened is said once a set starts."""
+    try:
+        store = history_store()
+    except HistoryError as exc:
+        problem = exc
+
+        def unavailable():
+            raise problem
+
+        return unavailable
+    return lambda: store
+
+
 def live_section(ex: Exercise, start_stream=None, poll_s: float = 0.3) -> None:
     start_stream = start_stream or live.start_stream
+    plan, muted = session_controls(ex)
     processor = st.session_state.get(PROCESSOR_KEY)
     if processor is None:
-        processor = live.LiveProcessor(ex)
+        processor = live.LiveProcessor(ex, plan, store_factory=_live_store_factory())
         st.session_state[PROCESSOR_KEY] = processor
-    processor.set_exercise(ex)  # a different exercise starts the count again
-    st.markdown(live.LIVE_CSS, unsafe_allow_html=True)
+    processor.configure(ex, plan)  # another exercise or plan starts a new session
+    st.markdown(board.CSS, unsafe_allow_html=True)
     video, status = st.columns([3, 2])
     with video:
         ctx = start_stream(processor)
-        st.caption(f"Set size: {set_size(ex)} reps. {view_line(ex)}")
+        st.caption(f"{view_line(ex)} Counting starts once you hold the start position for a "
+                   "second; the session runs itself from there.")
     with status:
-        if st.button("Reset count", key="reset"):
-            processor.reset()
-        board = st.empty()
+        shown = st.empty()
         message = st.empty()
+        if st.button("New session", key="new_session"):
+            processor.new_session()
+        said_box = st.empty()
+        speaker = st.empty()
     playing = bool(getattr(getattr(ctx, "state", None), "playing", False))
     if not playing:
-        board.markdown(live.big_text_html(processor.snapshot(), ex, False), unsafe_allow_html=True)
+        snap = processor.snapshot()
+        shown.markdown(board.board_html(snap, False), unsafe_allow_html=True)
+        said_box.markdown(speech.transcript_html(snap.said), unsafe_allow_html=True)
         message.info("The camera is off. Press Start and allow camera access. If the browser "
                      "blocked the camera, allow it (the camera icon in the address bar) and press "
                      "Start again.")
         return
     # keep the status fresh while the camera runs; a widget change reruns the script
+    spoken = None
     while getattr(ctx.state, "playing", False):
         snap = processor.snapshot()
-        board.markdown(live.big_text_html(snap, ex, True), unsafe_allow_html=True)
+        shown.markdown(board.board_html(snap, True), unsafe_allow_html=True)
+        said = (snap.session_id, tuple(a.key for a in snap.said))
+        if said != spoken:  # a new iframe only when there is something new to say
+            spoken = said
+            speaker.iframe(speech.player_html(snap.said, snap.session_id, snap.t, muted), height=1)
+            said_box.markdown(speech.transcript_html(snap.said), unsafe_allow_html=True)
         if snap.error:
             message.warning(snap.error)
+        elif snap.history_note:
+            message.warning(snap.history_note)
         elif snap.frames and not snap.person and snap.dark:
             message.info("It is too dark to see you: turn on a light in front of you.")
         elif snap.frames and not snap.person:
@@ -161,3 +216,90 @@ def live_section(ex: Exercise, start_stream=None, poll_s: float = 0.3) -> None:
         else:
             message.empty()
         time.sleep(poll_s)
+
+
+# ---- history ------------------------------------------------------------------------------
+
+@st.cache_resource(show_spinner=False)
+def _history_store(path: str) -> HistoryStore:
+    return HistoryStore(path)
+
+
+def history_store() -> HistoryStore:
+    """The store of the configured history file, shared by every tab of this server (it is
+    thread-safe). Raises HistoryError, whose text is meant for the page."""
+    return _history_store(str(default_history_path()))
+
+
+def _ask(what: tuple | None) -> None:
+    st.session_state[CONFIRM_KEY] = what
+
+
+def _delete(store: HistoryStore, what: tuple) -> None:
+    try:
+        if what[0] == "one":
+            store.delete(what[1])
+            st.session_state[NOTICE_KEY] = "The session was deleted."
+        else:
+            store.delete_all()
+            st.session_state[NOTICE_KEY] = "All sessions were deleted."
+    except HistoryError as exc:
+        st.session_state[NOTICE_KEY] = str(exc)
+    st.session_state[CONFIRM_KEY] = None
+
+
+def history_section() -> None:
+    path = default_history_path()
+    try:
+        store = history_store()
+        records = store.sessions()
+    except HistoryError as exc:
+        st.error(str(exc))
+        return
+    notice = st.session_state.pop(NOTICE_KEY, None)
+    if notice:
+        st.info(notice)
+    if not records:
+        st.info(history.EMPTY_TEXT)
+        st.caption(f"History file: {path}")
+        return
+    names = {r.exercise_id: r.exercise_name for r in reversed(records)}
+    shown = st.selectbox("Show", [ALL, *sorted(names, key=names.get)], key="history_exercise",
+                         format_func=lambda i: "All exercises" if i == ALL else names[i])
+    total = len(records)
+    if shown != ALL:
+        records = [r for r in records if r.exercise_id == shown]
+    st.altair_chart(history.progress_chart(records), width="content")
+    st.markdown(f"**Sessions** ({len(records)}, newest first)")
+    st.dataframe(history.session_rows(records), hide_index=True, width="stretch")
+    st.download_button("Download these sessions (CSV, one row per rep)",
+                       lambda: sessions_csv(records), "posecheck-history.csv", "text/csv",
+                       key="history_csv")
+    _history_deletion(store, records, total)
+    st.caption(f"History file: {path}. Only numbers are stored, never video. "
+               "Set POSECHECK_HISTORY to use another file.")
+
+
+def _history_deletion(store: HistoryStore, records: list, total: int) -> None:
+    ids = [r.id for r in records]
+    labels = {r.id: history.session_label(r) for r in records}
+    confirm = st.session_state.get(CONFIRM_KEY)
+    with st.expander("Delete sessions", expanded=bool(confirm)):
+        chosen = st.selectbox("Session", ids, format_func=labels.get, key="history_pick")
+        one, every = st.columns(2)
+        one.button("Delete this session", key="history_delete_one", on_click=_ask,
+                   args=(("one", chosen),))
+        every.button("Delete all sessions", key="history_delete_all", on_click=_ask,
+                     args=(("all", total),))
+        if not confirm:
+            return
+        if confirm[0] == "one":
+            st.warning(f"Delete the session {labels.get(confirm[1], confirm[1])}? "
+                       "This cannot be undone.")
+        else:
+            st.warning(f"Delete all {confirm[1]} sessions of every exercise? "
+                       "This cannot be undone.")
+        yes, no = st.columns(2)
+        yes.button("Yes, delete", key="history_yes", type="primary", on_click=_delete,
+                   args=(store, confirm))
+        no.button("Cancel", key="history_cancel", on_click=_ask, args=(None,))

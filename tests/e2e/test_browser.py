@@ -56,7 +56,9 @@ def _free_port() -> int:
 def server(tmp_path_factory):
     port = _free_port()
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    history = tmp_path_factory.mktemp("history") / "history.sqlite3"
+    env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
+               POSECHECK_HISTORY=str(history))
     streamlit = Path(sys.executable).with_name("streamlit")
     with open(log, "wb") as fh:
         proc = subprocess.Popen(
@@ -76,7 +78,7 @@ def server(tmp_path_factory):
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"streamlit did not start:\n{log.read_text()[-3000:]}")
             time.sleep(0.5)
-        yield url
+        yield url, history
     finally:
         proc.terminate()
         try:
@@ -130,6 +132,7 @@ def _shot(driver, name: str) -> Path:
 
 
 def test_review_flow_in_a_real_browser(browser_paths, server, data_dir, tmp_path):
+    server, _ = server
     clip = data_dir / "videos" / CLIP
     driver = _driver(browser_paths, tmp_path)
     try:
@@ -197,39 +200,121 @@ def _write_y4m(src: Path, dst: Path, width: int = 320) -> float:
     return frames / float(fps)
 
 
-def test_live_flow_counts_reps_from_a_fake_camera(browser_paths, server, data_dir, tmp_path):
+# Stands in for the browser's speech synthesis (headless Chromium has no voices): records what
+# is said and when, takes 60 ms a character to "say" it, and notes any overlap.
+FAKE_SPEECH = """
+(() => {
+  const log = []; let speaking = null;
+  const fake = {
+    speak(u) {
+      log.push({text: u.text, at: Date.now(), overlap: speaking !== null});
+      speaking = u;
+      setTimeout(() => { if (speaking === u) speaking = null; if (u.onend) u.onend(); },
+                 200 + 60 * u.text.length);
+    },
+    cancel() { speaking = null; },
+    getVoices() { return []; },
+    get speaking() { return speaking !== null; },
+  };
+  Object.defineProperty(window, "speechSynthesis", {value: fake, configurable: true});
+  window.__fakeSpeech = log;
+})();
+"""
+
+
+def _set_number(driver, label: str, value: int) -> None:
+    """Type a value into the Streamlit number input with this label (commits on Enter)."""
+    from selenium.webdriver.common.keys import Keys
+
+    box = _wait(lambda: next(el for el in driver.find_elements("css selector", "[data-testid=stNumberInput]")
+                             if el.text.splitlines()[0].strip() == label), 30, f"the {label} input")
+    field = box.find_element("css selector", "input[data-testid=stNumberInputField]")
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys(str(value), Keys.ENTER)
+    _wait(lambda: field.get_attribute("value") == str(value), 10, f"{label} = {value}")
+
+
+def _said(driver) -> list[str]:
+    """The transcript the page shows (newest last)."""
+    items = driver.find_elements("css selector", "ol.pc-said li")
+    return [li.text.split(" ", 1)[1] for li in items if " " in li.text]
+
+
+def test_live_session_runs_a_whole_set_hands_free(browser_paths, server, data_dir, tmp_path):
+    """After Start nothing is clicked: the fake camera plays the good-morning clip (looping);
+    the session counts a set of 5, rests 10 s, starts set 2 by itself, and the words are said
+    one at a time in order. Closing the tab saves the session as abandoned, reps kept."""
+    from posecheck.history import HistoryStore
+
+    url, history = server
     y4m = tmp_path / "camera.y4m"
     seconds = _write_y4m(data_dir / "videos" / CLIP, y4m)
     driver = _driver(browser_paths, tmp_path, extra=(
         "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
         f"--use-file-for-fake-video-capture={y4m}"))
+    closed = False
     try:
-        driver.get(server)
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": FAKE_SPEECH})
+        driver.get(url)
         _wait(lambda: "Not a medical device" in _body(driver), 60, "the page")
-        # the first exercise is picked: its heading is on the page
         _wait(lambda: driver.find_element("xpath", "//h3[contains(., 'Good morning')]"), 30,
               "the Good morning section")
+        _set_number(driver, "Sets", 2)
+        _set_number(driver, "Rest between sets (s)", 10)
+        _wait(lambda: "Set 1 of 2" in _body(driver), 30, "the plan on the board")
         frame = _wait(lambda: driver.find_element(
             "css selector", "iframe[title*='streamlit_webrtc']"), 60, "the webrtc component")
         driver.switch_to.frame(frame)
         start = _wait(lambda: next(b for b in driver.find_elements("tag name", "button")
                                    if b.text.strip().lower() == "start"), 30, "the Start button")
-        start.click()
+        start.click()  # the last click: from here on the session runs itself
         driver.switch_to.default_content()
         t0 = time.monotonic()
-
-        def count():
-            m = re.search(r"Reps (\d+)", _body(driver))
-            return int(m.group(1)) if m else None
-
+        clicked_ms = driver.execute_script("return Date.now();")
         _wait(lambda: "camera off" not in _body(driver).lower(), 60, "the camera to start")
-        started = time.monotonic() - t0
-        _wait(lambda: (count() or 0) >= 4, seconds + started + 45, "4 reps on the live counter")
+
+        def second_set_counting():
+            said = _said(driver)
+            return "Set 2 of 2." in said and "1" in said[said.index("Set 2 of 2."):]
+
+        _wait(second_set_counting, 2 * seconds + 120, "set 1, the rest and the first rep of set 2")
         elapsed = time.monotonic() - t0
-        n = count()
         _shot(driver, "live.png")
-        print(f"live flow: {n} reps after {elapsed:.0f} s (stream up after {started:.0f} s, "
-              f"clip {seconds:.1f} s)")
-        assert n >= 4
-    finally:
+        spoken = driver.execute_script("return window.__fakeSpeech || [];")
+        shown = _said(driver)
+        texts = [s["text"] for s in spoken]
+        print("what the person heard (s after Start):")
+        for s in spoken:
+            print(f"  {(s['at'] - clicked_ms) / 1000:6.1f}  {s['text']}")
+        ready = "Ready - start when you like."
+        words = [w for w in texts if w in (ready, "Set 2 of 2.", "Rest. Next set in 10 seconds.")
+                 or w.isdigit()]
+        assert words[:9] == [ready, "1", "2", "3", "4", "5", "Rest. Next set in 10 seconds.",
+                             "Set 2 of 2.", ready], texts
+        assert not any(s["overlap"] for s in spoken), "two utterances overlapped"
+        rest_at = next(s["at"] for s in spoken if s["text"].startswith("Rest."))
+        next_at = next(s["at"] for s in spoken if s["text"] == "Set 2 of 2.")
+        assert 9.0 <= (next_at - rest_at) / 1000 <= 16.0  # the rest ended by itself
+        assert shown[-1] in texts or shown[-1].isdigit()
+        with HistoryStore(history) as store:
+            (record,) = store.sessions()
+        assert record.status == "in_progress"
+        assert [(s.rep_count, s.completed) for s in record.sets] == [(5, True)]
+        print(f"live session: set 1 + rest + set 2 started after {elapsed:.0f} s (clip {seconds:.1f} s)")
         driver.quit()
+        closed = True
+        t_closed = time.monotonic()
+
+        def abandoned():
+            with HistoryStore(history) as store:
+                r = store.get(record.id)
+            return r if r.status == "abandoned" else None
+
+        record = _wait(abandoned, 90, "the closed tab's session to be saved as abandoned", every=1.0)
+        print(f"tab closed -> abandoned after {time.monotonic() - t_closed:.0f} s; sets "
+              f"{[(s.rep_count, s.completed) for s in record.sets]}")
+        assert record.sets[0].rep_count == 5 and record.sets[1].rep_count >= 1
+        assert not record.sets[1].completed
+    finally:
+        if not closed:
+            driver.quit()

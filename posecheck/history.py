@@ -1,0 +1,462 @@
+"""The local history of sessions: a small SQLite file, written set by set.
+
+Each set is committed in its own short transaction the moment it ends (WAL journal, full
+sync), so a closed tab, a crash or a power cut loses at most the set in progress. Only
+numbers are stored (see records.py): never frames, landmarks or video.
+
+Schema (version in `PRAGMA user_version`, one step per entry of MIGRATIONS):
+  v1  sessions (one row per session), sets (per session), reps (per set). Set fault counts and
+      rep faults are JSON text; `writer` says which process owns an in-progress session.
+  v2  sessions.source: sessions from reviewed videos are kept too (every v1 row was live), and
+      an index for listing one exercise's sessions by date.
+
+A file from a newer posecheck, a damaged file or somebody else's database is refused with a
+HistoryError and left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import socket
+import sqlite3
+import sys
+import threading
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from .errors import HistoryError
+from .records import (ABANDONED, FINISHED, IN_PROGRESS, INTERRUPTED, SOURCE_LIVE, RepSummary,
+                      SessionRecord, SetRecord)
+
+ENV_VAR = "POSECHECK_HISTORY"
+FILE_NAME = "history.sqlite3"
+BUSY_TIMEOUT_S = 10.0  # another tab or process holding the write lock: wait this long
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (  # v1
+        """CREATE TABLE sessions (
+            id TEXT PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            exercise_id TEXT NOT NULL,
+            exercise_name TEXT NOT NULL,
+            side TEXT,
+            planned_sets INTEGER NOT NULL,
+            target_reps INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            writer TEXT
+        )""",
+        """CREATE TABLE sets (
+            session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+            set_index INTEGER NOT NULL,
+            side TEXT,
+            target_reps INTEGER NOT NULL,
+            partial_reps INTEGER NOT NULL,
+            started_s REAL,
+            ended_s REAL,
+            completed INTEGER NOT NULL,
+            fault_counts TEXT NOT NULL,
+            PRIMARY KEY (session_id, set_index)
+        )""",
+        """CREATE TABLE reps (
+            session_id TEXT NOT NULL,
+            set_index INTEGER NOT NULL,
+            rep_index INTEGER NOT NULL,
+            side TEXT,
+            peak_deg REAL,
+            hold_s REAL,
+            duration_s REAL,
+            faults TEXT NOT NULL,
+            PRIMARY KEY (session_id, set_index, rep_index),
+            FOREIGN KEY (session_id, set_index) REFERENCES sets (session_id, set_index)
+                ON DELETE CASCADE
+        )""",
+    ),
+    (  # v2
+        f"ALTER TABLE sessions ADD COLUMN source TEXT NOT NULL DEFAULT '{SOURCE_LIVE}'",
+        "CREATE INDEX sessions_by_exercise ON sessions (exercise_id, started_at)",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+OUR_TABLES = {"sessions", "sets", "reps"}
+
+CSV_COLUMNS = (
+    "session_id", "started_at", "ended_at", "exercise_id", "exercise_name", "session_side",
+    "source", "status", "planned_sets", "target_reps",
+    "set_index", "set_side", "set_target_reps", "set_partial_reps", "set_completed",
+    "set_started_s", "set_ended_s", "set_fault_counts",
+    "rep_index", "rep_side", "peak_deg", "hold_s", "duration_s", "faults",
+)
+
+_PROCESS_TOKEN = uuid.uuid4().hex  # tells this process from an earlier one with the same pid
+
+
+def default_history_path() -> Path:
+    """POSECHECK_HISTORY if set, else history.sqlite3 in the platform's user data folder."""
+    configured = os.environ.get(ENV_VAR, "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    home = Path.home()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or home / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = home / "Library" / "Application Support"
+    else:
+        xdg = os.environ.get("XDG_DATA_HOME", "").strip()
+        base = Path(xdg) if xdg and os.path.isabs(xdg) else home / ".local" / "share"
+    return base / "posecheck" / FILE_NAME
+
+
+def _writer_id() -> str:
+    return f"{socket.gethostname()} {os.getpid()} {_PROCESS_TOKEN}"
+
+
+def _writer_gone(writer: str | None) -> bool:
+    """True when the process that started an in-progress session is known to have ended."""
+    try:
+        host, pid_text, token = (writer or "").rsplit(" ", 2)
+        pid = int(pid_text)
+    except ValueError:
+        return True
+    if host != socket.gethostname():
+        return False  # another machine sharing the file: no way to tell
+    if pid == os.getpid():
+        return token != _PROCESS_TOKEN
+    if os.name != "posix":
+        return True  # os.kill(pid, 0) would terminate the process on Windows
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # alive, owned by someone else
+    except OSError:
+        return True
+    return False
+
+
+def _num(value) -> float:
+    return float("nan") if value is None else float(value)
+
+
+class HistoryStore:
+    """The history file. Thread-safe: one connection behind a lock per store; several stores
+    (tabs, processes) on one file take turns through SQLite's own locking."""
+
+    def __init__(self, path: str | os.PathLike | None = None):
+        self.path = Path(path).expanduser() if path is not None else default_history_path()
+        self._lock = threading.RLock()
+        self._conn = self._open()
+        try:
+            self._migrate()
+        except BaseException:
+            self._conn.close()
+            raise
+
+    # ---- opening ------------------------------------------------------------------------
+
+    def _damaged(self, exc: Exception) -> HistoryError:
+        return HistoryError(
+            f"The history file {self.path} cannot be read: it is damaged or it is not a "
+            f"posecheck history ({exc}). posecheck has left it untouched; move it elsewhere, or "
+            f"set {ENV_VAR} to another file, to start a new history.")
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not self.path.exists():
+                # the history is about someone's body: readable by its owner only
+                os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+        except OSError as exc:
+            raise HistoryError(f"The history file {self.path} cannot be created ({exc.strerror}). "
+                               f"Set {ENV_VAR} to a file in a folder you can write to.") from None
+        if self.path.is_dir():
+            raise HistoryError(f"The history path {self.path} is a folder, not a file. "
+                               f"Set {ENV_VAR} to a file name.")
+        try:
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                                   check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise self._damaged(exc) from None
+        try:
+            self._check_is_ours(conn)  # before any pragma that writes to the file
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")  # a committed set survives a power cut
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA secure_delete = ON")  # deleted sessions are overwritten
+        except BaseException as exc:
+            conn.close()
+            if isinstance(exc, sqlite3.Error):
+                raise self._translate(exc) from None
+            raise
+        return conn
+
+    def _check_is_ours(self, conn: sqlite3.Connection) -> None:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise HistoryError(
+                f"The history file {self.path} was written by a newer posecheck (history "
+                f"version {version}; this posecheck reads up to version {SCHEMA_VERSION}). "
+                f"Update posecheck, or set {ENV_VAR} to another file; the file is left "
+                "untouched.")
+        tables = {r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if (version == 0 and tables) or (version > 0 and not OUR_TABLES <= tables):
+            raise HistoryError(
+                f"The file {self.path} is an SQLite database, but not a posecheck history "
+                f"(its tables: {', '.join(sorted(tables)) or 'none'}). It is left untouched; "
+                f"set {ENV_VAR} to another file.")
+
+    def _migrate(self) -> None:
+        try:
+            if self._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+                return  # the usual case: no write lock needed to open
+        except sqlite3.Error as exc:
+            raise self._translate(exc) from None
+        with self._tx(write=True) as cur:  # re-read under the write lock: another may have won
+            version = cur.execute("PRAGMA user_version").fetchone()[0]
+            if version == SCHEMA_VERSION:
+                return
+            self._check_is_ours(self._conn)  # as it is now, under the lock
+            for step in MIGRATIONS[version:]:
+                for statement in step:
+                    cur.execute(statement)
+            cur.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    # ---- plumbing -----------------------------------------------------------------------
+
+    def _translate(self, exc: sqlite3.Error) -> HistoryError:
+        text = str(exc).lower()
+        if "locked" in text or "busy" in text:
+            return HistoryError(f"The history file {self.path} is busy (another posecheck is "
+                                "writing to it). Try again in a moment.")
+        if "readonly" in text or "read-only" in text:
+            return HistoryError(f"The history file {self.path} is read-only. Make it writable, "
+                                f"or set {ENV_VAR} to another file.")
+        if "disk" in text and "full" in text:
+            return HistoryError(f"The disk holding the history file {self.path} is full.")
+        if isinstance(exc, sqlite3.IntegrityError):
+            return HistoryError(f"The history file {self.path} refused a change ({exc}).")
+        return self._damaged(exc)
+
+    @contextmanager
+    def _tx(self, write: bool = False) -> Iterator[sqlite3.Cursor]:
+        """One short transaction; any SQLite error leaves the file as it was and becomes a
+        HistoryError with a sentence for the page."""
+        with self._lock:
+            if self._conn is None:
+                raise HistoryError("The history store is closed.")
+            cur = self._conn.cursor()
+            try:
+                cur.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+                yield cur
+                cur.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._rollback()
+                raise self._translate(exc) from None
+            except BaseException:
+                self._rollback()
+                raise
+            finally:
+                cur.close()
+
+    def _rollback(self) -> None:
+        try:
+            if self._conn is not None and self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # the transaction is gone either way
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def __enter__(self) -> HistoryStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ---- writing ------------------------------------------------------------------------
+
+    def start_session(self, record: SessionRecord) -> None:
+        """A row with status in_progress, owned by this process; sets already in the record
+        are stored too."""
+        with self._tx(write=True) as cur:
+            self._insert_session(cur, record, IN_PROGRESS)
+            for s in record.sets:
+                self._insert_set(cur, record.id, s)
+
+    def add_set(self, session_id: str, s: SetRecord) -> None:
+        """Store one finished (or cut-short) set, committed at once. A set with the same index
+        replaces the stored one."""
+        with self._tx(write=True) as cur:
+            self._require(cur, session_id)
+            cur.execute("DELETE FROM sets WHERE session_id = ? AND set_index = ?",
+                        (session_id, s.index))
+            self._insert_set(cur, session_id, s)
+
+    def end_session(self, session_id: str, status: str, ended_at: str) -> None:
+        if status not in (FINISHED, ABANDONED):
+            raise ValueError(f"a session ends {FINISHED!r} or {ABANDONED!r}, not {status!r}")
+        with self._tx(write=True) as cur:
+            self._require(cur, session_id)
+            cur.execute("UPDATE sessions SET status = ?, ended_at = ? WHERE id = ?",
+                        (status, ended_at, session_id))
+
+    def save(self, record: SessionRecord) -> None:
+        """Store a whole session at once (a reviewed video), replacing one with the same id."""
+        if record.status not in (IN_PROGRESS, FINISHED, ABANDONED):
+            raise ValueError(f"cannot store a session with status {record.status!r}")
+        with self._tx(write=True) as cur:
+            cur.execute("DELETE FROM sessions WHERE id = ?", (record.id,))
+            self._insert_session(cur, record, record.status)
+            for s in record.sets:
+                self._insert_set(cur, record.id, s)
+
+    def delete(self, session_id: str) -> None:
+        with self._tx(write=True) as cur:
+            cur.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+        self._checkpoint()
+
+    def delete_all(self) -> None:
+        with self._tx(write=True) as cur:
+            cur.execute("DELETE FROM sessions")
+        self._checkpoint()
+
+    def _checkpoint(self) -> None:
+        """Move the deletion out of the write-ahead log into the (zeroed) main file now,
+        rather than leaving the deleted rows' old pages in the log until later."""
+        with self._lock:
+            try:
+                if self._conn is not None:
+                    self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error:
+                pass  # a reader in another tab holds the log; SQLite checkpoints later
+
+    def _require(self, cur: sqlite3.Cursor, session_id: str) -> None:
+        if cur.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone() is None:
+            raise HistoryError(f"The session {session_id} is not in the history (it may have "
+                               "been deleted), so this set was not saved.")
+
+    def _insert_session(self, cur: sqlite3.Cursor, r: SessionRecord, status: str) -> None:
+        try:
+            cur.execute(
+                "INSERT INTO sessions (id, started_at, ended_at, exercise_id, exercise_name, side,"
+                " planned_sets, target_reps, status, writer, source)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (r.id, r.started_at, r.ended_at, r.exercise_id, r.exercise_name, r.side,
+                 int(r.planned_sets), int(r.target_reps), status,
+                 _writer_id() if status == IN_PROGRESS else None, r.source))
+        except sqlite3.IntegrityError:
+            raise HistoryError(f"A session with the id {r.id} is already in the history.") \
+                from None
+
+    def _insert_set(self, cur: sqlite3.Cursor, session_id: str, s: SetRecord) -> None:
+        cur.execute(
+            "INSERT INTO sets (session_id, set_index, side, target_reps, partial_reps, started_s,"
+            " ended_s, completed, fault_counts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (session_id, int(s.index), s.side, int(s.target_reps), int(s.partial_reps),
+             float(s.started_s), float(s.ended_s), int(bool(s.completed)),
+             json.dumps(dict(s.fault_counts), sort_keys=True)))
+        cur.executemany(
+            "INSERT INTO reps (session_id, set_index, rep_index, side, peak_deg, hold_s,"
+            " duration_s, faults) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(session_id, int(s.index), int(r.index), r.side, float(r.peak_deg), float(r.hold_s),
+              float(r.duration_s), json.dumps(list(r.faults))) for r in s.reps])
+
+    # ---- reading ------------------------------------------------------------------------
+
+    def sessions(self, exercise_id: str | None = None) -> list[SessionRecord]:
+        """Every session (or one exercise's), newest first, with their sets and reps.
+        An in-progress session whose process has ended reads back as INTERRUPTED."""
+        where, args = ("WHERE exercise_id = ?", (exercise_id,)) if exercise_id else ("", ())
+        return self._read(where, args)
+
+    def get(self, session_id: str) -> SessionRecord | None:
+        found = self._read("WHERE id = ?", (session_id,))
+        return found[0] if found else None
+
+    def _read(self, where: str, args: tuple) -> list[SessionRecord]:
+        chosen = f"SELECT id FROM sessions {where}"
+        with self._tx() as cur:  # one snapshot for all three tables
+            heads = cur.execute(
+                "SELECT id, started_at, ended_at, exercise_id, exercise_name, side, source,"
+                " planned_sets, target_reps, status, writer FROM sessions"
+                f" {where} ORDER BY started_at DESC, rowid DESC", args).fetchall()
+            set_rows = cur.execute(
+                "SELECT session_id, set_index, side, target_reps, partial_reps, started_s,"
+                " ended_s, completed, fault_counts FROM sets"
+                f" WHERE session_id IN ({chosen}) ORDER BY session_id, set_index",
+                args).fetchall()
+            rep_rows = cur.execute(
+                "SELECT session_id, set_index, rep_index, side, peak_deg, hold_s, duration_s,"
+                f" faults FROM reps WHERE session_id IN ({chosen})"
+                " ORDER BY session_id, set_index, rep_index", args).fetchall()
+        try:
+            return self._assemble(heads, set_rows, rep_rows)
+        except (ValueError, TypeError) as exc:  # text that is not the JSON we wrote
+            raise self._damaged(exc) from None
+
+    @staticmethod
+    def _assemble(heads, set_rows, rep_rows) -> list[SessionRecord]:
+        reps: dict[tuple[str, int], list[RepSummary]] = {}
+        for sid, set_index, index, side, peak, hold, duration, faults in rep_rows:
+            reps.setdefault((sid, set_index), []).append(RepSummary(
+                index=index, side=side, peak_deg=_num(peak), hold_s=_num(hold),
+                duration_s=_num(duration), faults=tuple(json.loads(faults))))
+        sets: dict[str, list[SetRecord]] = {}
+        for sid, index, side, target, partial, t0, t1, completed, counts in set_rows:
+            sets.setdefault(sid, []).append(SetRecord(
+                index=index, side=side, target_reps=target,
+                reps=tuple(reps.get((sid, index), ())), partial_reps=partial,
+                started_s=_num(t0), ended_s=_num(t1), completed=bool(completed),
+                fault_counts={str(k): int(v) for k, v in json.loads(counts).items()}))
+        out = []
+        for (sid, started, ended, ex_id, ex_name, side, source, planned, target, status,
+             writer) in heads:
+            if status == IN_PROGRESS and _writer_gone(writer):
+                status = INTERRUPTED
+            out.append(SessionRecord(
+                id=sid, started_at=started, exercise_id=ex_id, exercise_name=ex_name, side=side,
+                source=source, planned_sets=planned, target_reps=target, status=status,
+                ended_at=ended, sets=sets.get(sid, [])))
+        return out
+
+    # ---- export -------------------------------------------------------------------------
+
+    def export_csv(self, exercise_id: str | None = None) -> str:
+        """The stored sessions (or one exercise's) as CSV; see sessions_csv."""
+        return sessions_csv(self.sessions(exercise_id))
+
+
+def sessions_csv(records: list[SessionRecord]) -> str:
+    """One row per rep, oldest session first, each row carrying its session and set. A set
+    without reps, and a session without sets, still get one row (rep columns empty).
+    `records` are as HistoryStore.sessions returns them (newest first)."""
+    buf = io.StringIO()
+    out = csv.writer(buf, lineterminator="\n")
+    out.writerow(CSV_COLUMNS)
+    for rec in sorted(reversed(records), key=lambda r: r.started_at):  # ties: oldest first
+        head = [rec.id, rec.started_at, rec.ended_at or "", rec.exercise_id, rec.exercise_name,
+                rec.side or "", rec.source, rec.status, rec.planned_sets, rec.target_reps]
+        if not rec.sets:
+            out.writerow(head + [""] * (len(CSV_COLUMNS) - len(head)))
+        for s in rec.sets:
+            counts = ";".join(f"{k}={v}" for k, v in sorted(s.fault_counts.items()))
+            mid = [s.index, s.side or "", s.target_reps, s.partial_reps, int(s.completed),
+                   f"{s.started_s:.2f}", f"{s.ended_s:.2f}", counts]
+            if not s.reps:
+                out.writerow(head + mid + [""] * 6)
+            for r in s.reps:
+                out.writerow(head + mid + [r.index, r.side or "", f"{r.peak_deg:.1f}",
+                                           f"{r.hold_s:.2f}", f"{r.duration_s:.2f}",
+                                           ";".join(r.faults)])
+    return buf.getvalue()

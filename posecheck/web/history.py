@@ -1,0 +1,134 @@
+"""The History section's content: stored sessions shaped into table rows and progress charts.
+
+Pure functions over SessionRecords (no Streamlit, no database); page.py reads the store and
+shows what these return.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timezone
+
+from ..records import ABANDONED, FINISHED, IN_PROGRESS, INTERRUPTED, SOURCE_VIDEO, SessionRecord
+
+STATUS_TEXT = {
+    FINISHED: "finished",
+    ABANDONED: "stopped early",
+    INTERRUPTED: "interrupted",
+    IN_PROGRESS: "in progress",
+}
+EMPTY_TEXT = ("No sessions yet. Each session is saved here as you go, set by set: the reps, "
+              "the range of motion, hold times and form cues - never video.")
+
+
+def started(rec: SessionRecord) -> datetime:
+    """The start time in this computer's time zone (stored in UTC)."""
+    text = rec.started_at.replace("Z", "+00:00")  # fromisoformat reads "Z" only from 3.11
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        return datetime.fromtimestamp(0, timezone.utc)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone()
+
+
+def date_text(rec: SessionRecord) -> str:
+    return started(rec).strftime("%Y-%m-%d %H:%M")
+
+
+def faulty_reps(rec: SessionRecord) -> int:
+    return sum(1 for s in rec.sets for r in s.reps if r.faults)
+
+
+def average_range(rec: SessionRecord) -> float | None:
+    peaks = [r.peak_deg for s in rec.sets for r in s.reps if r.peak_deg == r.peak_deg]  # no NaN
+    return sum(peaks) / len(peaks) if peaks else None
+
+
+def fault_rate(rec: SessionRecord) -> float | None:
+    """Reps with at least one fault, as a share of the reps."""
+    return faulty_reps(rec) / rec.total_reps if rec.total_reps else None
+
+
+def fault_counts(rec: SessionRecord) -> Counter:
+    """Times each fault was reported: per rep for rep faults, plus what a set counted that no
+    rep carries (episodes such as being out of view)."""
+    total: Counter = Counter()
+    for s in rec.sets:
+        per_rep = Counter(code for r in s.reps for code in r.faults)
+        total += per_rep
+        total += Counter({code: n for code, n in s.fault_counts.items() if code not in per_rep})
+    return total
+
+
+def faults_text(rec: SessionRecord) -> str:
+    counts = fault_counts(rec)
+    return ", ".join(f"{code.replace('_', ' ')} x{n}" for code, n in counts.most_common()) or "none"
+
+
+def reps_per_set_text(rec: SessionRecord) -> str:
+    parts = [f"{s.rep_count}{f' {s.side[0].upper()}' if s.side else ''}" for s in rec.sets]
+    return ", ".join(parts) or "-"
+
+
+def session_label(rec: SessionRecord) -> str:
+    """One line naming a session, for choosing it (to delete)."""
+    return f"{date_text(rec)} - {rec.exercise_name} - {rec.total_reps} reps"
+
+
+def session_rows(records: list[SessionRecord]) -> list[dict]:
+    rows = []
+    for rec in records:
+        rng = average_range(rec)
+        rows.append({
+            "Date": date_text(rec),
+            "Exercise": rec.exercise_name,
+            "Side": rec.side or "",
+            "From": "video" if rec.source == SOURCE_VIDEO else "live",
+            "Status": STATUS_TEXT.get(rec.status, rec.status),
+            "Sets": f"{len(rec.sets)} of {rec.planned_sets}",
+            "Reps per set": reps_per_set_text(rec),
+            "Avg range (deg)": None if rng is None else round(rng),
+            "Faults": faults_text(rec),
+        })
+    return rows
+
+
+def progress_frame(records: list[SessionRecord]):
+    """One row per session, oldest first: what the progress charts plot."""
+    import pandas as pd
+
+    rows = [{"date": started(rec).replace(tzinfo=None), "exercise": rec.exercise_name,
+             "reps": rec.total_reps, "range_deg": average_range(rec),
+             "fault_pct": None if fault_rate(rec) is None else 100 * fault_rate(rec)}
+            for rec in records]
+    frame = pd.DataFrame(rows, columns=["date", "exercise", "reps", "range_deg", "fault_pct"])
+    return frame.sort_values("date", kind="stable").reset_index(drop=True)
+
+
+CHARTS = (  # column, title, axis title
+    ("reps", "Reps per session", "reps"),
+    ("range_deg", "Average range of motion", "degrees"),
+    ("fault_pct", "Fault rate", "% of reps with a fault"),
+)
+
+
+def progress_chart(records: list[SessionRecord], width: int = 220):
+    """One Altair chart of three panels over time, a line per exercise and one legend: reps per
+    session, average range of motion, fault rate. Sessions without reps are left out of the
+    last two."""
+    import altair as alt
+
+    frame = progress_frame(records)
+    panels = []
+    for column, title, axis in CHARTS:
+        data = frame.dropna(subset=[column])
+        panels.append(alt.Chart(data, title=title).mark_line(point=True).encode(
+            x=alt.X("date:T", title=None),
+            y=alt.Y(f"{column}:Q", title=axis),
+            color=alt.Color("exercise:N", title="exercise"),
+            tooltip=[alt.Tooltip("date:T", format="%Y-%m-%d %H:%M"), "exercise:N",
+                     alt.Tooltip(f"{column}:Q", format=".0f", title=axis)],
+        ).properties(width=width, height=200))
+    return alt.hconcat(*panels).resolve_scale(color="shared").configure_legend(orient="bottom")
