@@ -28,11 +28,12 @@ def write_video(path: Path, frames: Iterable[np.ndarray], fps: float = 30.0, *,
         for image in frames:
             if not opened:
                 h, w = image.shape[:2]
-                if codec == "libx264":  # 4:2:0 needs even sizes
-                    stream.width, stream.height, stream.pix_fmt = w - w % 2, h - h % 2, "yuv420p"
-                    stream.options = {"crf": "18", "preset": "veryfast"}
-                else:
+                if codec == "ffv1":  # lossless, any size (for frames too odd for the others)
                     stream.width, stream.height, stream.pix_fmt = w, h, "yuv444p"
+                else:  # 4:2:0 needs even sizes
+                    stream.width, stream.height, stream.pix_fmt = w - w % 2, h - h % 2, "yuv420p"
+                if codec == "libx264":
+                    stream.options = {"crf": "18", "preset": "veryfast"}
                 if rotation:
                     stream.set_display_rotation(rotation)
                 opened = True
