@@ -17,6 +17,7 @@ from .exercises import Exercise
 from .overlay import Overlay
 from .report import Report, build_report
 from .rules import ONE_PERSON
+from .session import Session, SessionPlan
 from .source import DEFAULT_MAX_SIDE, DecodeStatus, probe, read_frames
 from .track import TrackHeader, TrackSample, read_track, write_header, write_sample
 from .writer import H264Writer
@@ -45,17 +46,28 @@ def _switch_warning(times: int) -> str:
 
 @dataclass
 class _Collector:
-    """Collects the per-frame rep angle for the report's chart."""
+    """Collects the per-frame rep angle for the report's chart, and groups the reps into sets
+    with the same session logic as the live page (open-ended: a long rest starts a set)."""
 
     series: list[tuple[float, float | None]]
+    session: Session
+
+    @staticmethod
+    def new(exercise: Exercise) -> "_Collector":
+        return _Collector([], Session(exercise, SessionPlan.open_ended(exercise)))
 
     def add(self, state: EngineState) -> None:
         self.series.append((state.t, state.metric))
+        self.session.update(state)
+
+    def sets(self, t_end: float):
+        self.session.stop(t_end)
+        return self.session.sets
 
 
 def _finish(engine: ExerciseEngine, state: EngineState | None, source: str, fps: float,
             duration: float, stride: int, pose_s: float, pose_frames: int, t0: float,
-            warnings: list[str], series) -> Report:
+            warnings: list[str], collector: _Collector) -> Report:
     h = engine.history
     if h.frames and not h.frames_with_pose and NO_PERSON_WARNING not in warnings:
         warnings.append(NO_PERSON_WARNING)
@@ -64,9 +76,10 @@ def _finish(engine: ExerciseEngine, state: EngineState | None, source: str, fps:
     return build_report(
         engine.exercise, h, source=source, fps=fps, duration_s=duration, stride=stride,
         pose_ms=pose_s / pose_frames * 1000 if pose_frames else 0.0,
-        total_s=time.perf_counter() - t0, warnings=warnings, series=series,
+        total_s=time.perf_counter() - t0, warnings=warnings, series=collector.series,
         reps_by_side=state.reps_by_side if state else {},
-        partial_reps=state.partial_reps if state else 0)
+        partial_reps=state.partial_reps if state else 0,
+        sets=collector.sets(state.t if state else 0.0))
 
 
 def analyze_video(path: str, exercise: Exercise, *, stride: int = 1, annotate_to: str | None = None,
@@ -86,7 +99,7 @@ def analyze_video(path: str, exercise: Exercise, *, stride: int = 1, annotate_to
     overlay = Overlay(exercise) if annotate_to else None
     writer = H264Writer(annotate_to, info.fps) if annotate_to else None
     track = open(track_to, "w", encoding="utf-8") if track_to else None
-    collector = _Collector([])
+    collector = _Collector.new(exercise)
     state: EngineState | None = None
     pose_s, pose_frames, last_t = 0.0, 0, 0.0
     total = info.frame_count or 0
@@ -134,7 +147,7 @@ def analyze_video(path: str, exercise: Exercise, *, stride: int = 1, annotate_to
     if problem:
         warnings.append(problem)
     report = _finish(engine, state, os.path.basename(path), info.fps, duration, stride, pose_s,
-                     pose_frames, t0, warnings, collector.series)
+                     pose_frames, t0, warnings, collector)
     report.incomplete = problem is not None
     return report
 
@@ -145,7 +158,7 @@ def analyze_track(path: str, exercise: Exercise, progress: Progress | None = Non
     if not os.path.exists(path):
         raise PosecheckError(f"No such file: {path}")
     engine = ExerciseEngine(exercise)
-    collector = _Collector([])
+    collector = _Collector.new(exercise)
     state: EngineState | None = None
     fps, source, last_t, duration, stride = 0.0, os.path.basename(path), 0.0, 0.0, 1
     try:
@@ -165,4 +178,4 @@ def analyze_track(path: str, exercise: Exercise, progress: Progress | None = Non
         progress(1.0)
     if not duration and engine.history.frames:
         duration = last_t + (1.0 / fps if fps else 0.0)
-    return _finish(engine, state, source, fps, duration, stride, 0.0, 0, t0, [], collector.series)
+    return _finish(engine, state, source, fps, duration, stride, 0.0, 0, t0, [], collector)

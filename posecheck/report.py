@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 
 from .engine import EngineHistory
 from .exercises import Exercise
+from .records import SetRecord
 
 
 @dataclass
@@ -40,6 +41,8 @@ class Report:
     series: dict[str, list] = field(default_factory=dict)
     series_feature: str = ""
     incomplete: bool = False  # the video broke off before its stated end
+    # the reps grouped into sets: a rest much longer than a rep (or the other side) starts one
+    sets: list[dict] = field(default_factory=list)
 
     def to_dict(self, include_timing: bool = True) -> dict:
         d = asdict(self)
@@ -53,8 +56,8 @@ class Report:
     def rep_csv(self) -> str:
         """One row per counted rep."""
         out = io.StringIO()
-        fields = ["index", "side", "start_s", "end_s", "duration_s", "peak_deg", "down_s", "up_s",
-                  "hold_s", "faults"]
+        fields = ["index", "set", "side", "start_s", "end_s", "duration_s", "peak_deg", "down_s",
+                  "up_s", "hold_s", "faults"]
         writer = csv.DictWriter(out, fieldnames=fields)
         writer.writeheader()
         for rep in self.rep_details:
@@ -75,12 +78,14 @@ def _r(x: float, digits: int = 3) -> float:
 def build_report(exercise: Exercise, history: EngineHistory, source: str, fps: float,
                  duration_s: float, stride: int, pose_ms: float, total_s: float,
                  warnings: list[str], series: list[tuple[float, float | None]],
-                 reps_by_side: dict[str, int], partial_reps: int) -> Report:
+                 reps_by_side: dict[str, int], partial_reps: int,
+                 sets: list[SetRecord] = ()) -> Report:
     details = [{
         "index": r.index, "side": r.side, "start_s": _r(r.start_s), "end_s": _r(r.end_s),
         "duration_s": _r(r.duration_s), "peak_deg": _r(r.peak_deg, 1), "down_s": _r(r.down_s),
         "up_s": _r(r.up_s), "hold_s": _r(r.hold_s), "faults": list(r.faults),
     } for r in history.reps]
+    set_rows = _set_rows(sets, details)
     cues = [{"t_s": _r(c.t), "code": c.code, "message": c.message} for c in history.cues]
     return Report(
         exercise=exercise.id, exercise_name=exercise.name, source=source, frames=history.frames,
@@ -93,7 +98,27 @@ def build_report(exercise: Exercise, history: EngineHistory, source: str, fps: f
         series={"t": [_r(t) for t, _ in series],
                 "deg": [None if v is None or math.isnan(v) else _r(v, 1) for _, v in series]},
         series_feature=exercise.rep.feature,
+        sets=set_rows,
     )
+
+
+def _set_rows(sets, details: list[dict]) -> list[dict]:
+    """Sets as report rows; each rep detail learns its set. Sets hold the reps in order, every
+    counted rep in exactly one set, so they take the rep details in turn."""
+    rows, taken = [], 0
+    for s in sets:
+        indices = [d["index"] for d in details[taken:taken + s.rep_count]]
+        for d in details[taken:taken + s.rep_count]:
+            d["set"] = s.index
+        taken += s.rep_count
+        rows.append({"index": s.index, "side": s.side, "reps": s.rep_count,
+                     "rep_indices": indices, "target_reps": s.target_reps,
+                     "completed": s.completed, "partial_reps": s.partial_reps,
+                     "start_s": _r(s.started_s), "end_s": _r(s.ended_s),
+                     "fault_counts": dict(s.fault_counts)})
+    for d in details[taken:]:
+        d["set"] = None
+    return rows
 
 
 def summary_text(report: Report) -> str:
@@ -106,6 +131,12 @@ def summary_text(report: Report) -> str:
         lines.append(f"Reps: {report.reps}")
     if report.partial_reps:
         lines.append(f"Partial reps (not counted): {report.partial_reps}")
+    if len(report.sets) > 1:
+        lines.append(f"Sets: {len(report.sets)}")
+        for s in report.sets:
+            side = f" {s['side']}" if s["side"] else ""
+            lines.append(f"  set {s['index']}{side}: {s['reps']} rep{'s' if s['reps'] != 1 else ''}, "
+                         f"{s['start_s']:.1f}-{s['end_s']:.1f} s")
     for rep in report.rep_details:
         faults = ", ".join(rep["faults"]) or "clean"
         side = f" {rep['side']}" if rep["side"] else ""

@@ -182,6 +182,7 @@ def test_review_of_real_clip_shows_four_reps(good_morning_review, no_webrtc):
     result = good_morning_review
     assert result.error is None, result.error
     assert result.report.reps == 4
+    assert [s["reps"] for s in result.report.sets] == [4]  # one set: no rest in the clip
     assert result.video and result.video[4:8] == b"ftyp"
     at2 = AppTest.from_string(
         "import streamlit as st\nfrom posecheck.web import page\n"
@@ -269,3 +270,40 @@ def test_session_controls_follow_the_prescription_and_set_the_plan(no_webrtc):
     assert at.selectbox(key="side-quadruped_hip_lift").value == "both"
     assert at.session_state["live_processor"].plan.side == "both"
     assert not at.exception
+
+
+def test_a_review_of_several_sets_shows_them_and_saves_to_the_history_on_request(tmp_path):
+    """Synthetic two-set video (as a track); the page lists the sets and saves only on the click."""
+    import synth
+    from synth import Key, poses, reps
+
+    from posecheck.history import HistoryStore, default_history_path
+    from posecheck.pipeline import analyze_track
+    from posecheck.track import TrackHeader, write_header, write_sample
+
+    stand, hinge = {"lean": 2.0, "knee": 12.0}, {"lean": 70.0, "knee": 18.0}
+    frames = poses(synth.standing, stand, reps(hinge, stand, 5) + [Key(0.0, {}, hold_s=25.0)]
+                   + reps(hinge, stand, 5))
+    path = tmp_path / "t.jsonl"
+    with open(path, "w", encoding="utf-8") as fh:
+        write_header(fh, TrackHeader("t.mp4", 30.0, 640, 480, frames[-1][0], 1))
+        for t, pose in frames:
+            write_sample(fh, round(t, 6), synth.IMAGE, pose.quantised())
+    report = analyze_track(str(path), _ex("good_morning"))
+    before = {r.id for r in HistoryStore(default_history_path()).sessions()}
+    at = AppTest.from_string(
+        "import streamlit as st\nfrom posecheck.web import page\n"
+        "page.show_review(st.session_state['review_result'])\n", default_timeout=60)
+    at.session_state["review_result"] = review.ReviewResult(key=("t", "good_morning"), name="t.mp4",
+                                                            report=report)
+    at.run()
+    assert not at.exception
+    sets_table, reps_table = at.dataframe[0].value, at.dataframe[1].value
+    assert list(sets_table["Reps"]) == [5, 5] and list(reps_table["Set"]) == [1] * 5 + [2] * 5
+    assert {r.id for r in HistoryStore(default_history_path()).sessions()} == before  # not yet
+    at.button(key="save_review").click().run()
+    assert not at.exception and "Saved to your history" in at.success[0].value
+    new = [r for r in HistoryStore(default_history_path()).sessions() if r.id not in before]
+    assert len(new) == 1 and new[0].source == "video" and [s.rep_count for s in new[0].sets] == [5, 5]
+    at.run()  # a rerun does not save it twice
+    assert len(HistoryStore(default_history_path()).sessions()) == len(before) + 1

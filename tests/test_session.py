@@ -291,3 +291,45 @@ def test_a_video_of_both_sides_is_split_by_side(library):
     session, engine_reps = run_open(library, "quadruped_hip_lift", poses(synth.quadruped, FOURS, keys))
     assert [(s.side, s.rep_count) for s in session.sets] == [("left", 3), ("right", 2)]
     assert engine_reps == 5
+
+
+def _track(tmp_path, frames):
+    from posecheck.track import TrackHeader, write_header, write_sample
+
+    path = tmp_path / "two-sets.jsonl"
+    with open(path, "w", encoding="utf-8") as fh:
+        write_header(fh, TrackHeader("two-sets.mp4", 30.0, synth.IMAGE[0], synth.IMAGE[1],
+                                     frames[-1][0], 1))
+        for t, pose in frames:
+            write_sample(fh, round(t, 6), synth.IMAGE, pose.quantised() if pose else None)
+    return path
+
+
+def test_the_review_report_shows_the_video_as_sets_and_can_go_to_the_history(library, tmp_path):
+    from posecheck.history import HistoryStore
+    from posecheck.pipeline import analyze_track
+    from posecheck.report import summary_text
+    from posecheck.web.review import session_record, set_rows
+
+    keys = reps(HINGE, STAND, 5) + stay(30.0) + reps({**HINGE, "knee": 75.0}, STAND, 3)
+    report = analyze_track(str(_track(tmp_path, poses(synth.standing, STAND, keys))),
+                           library.get("good_morning"))
+    assert report.reps == 8  # the existing fields are as before
+    assert [(s["index"], s["reps"], s["rep_indices"]) for s in report.sets] == [
+        (1, 5, [1, 2, 3, 4, 5]), (2, 3, [6, 7, 8])]
+    assert [d["set"] for d in report.rep_details] == [1] * 5 + [2] * 3
+    assert report.sets[0]["completed"] and not report.sets[1]["completed"]  # 3 < 5 prescribed
+    assert report.sets[1]["fault_counts"]["knees_too_bent"] == 3
+    assert "knees_too_bent" not in report.sets[0]["fault_counts"]
+    assert report.sets[1]["start_s"] - report.sets[0]["end_s"] > 30.0
+    assert "Sets: 2" in summary_text(report) and "set 2: 3 reps" in summary_text(report)
+    assert report.rep_csv().splitlines()[0].startswith("index,set,")
+    assert [r["Reps"] for r in set_rows(report)] == [5, 3]
+    record = session_record(report, "rev1", "2026-01-02T03:04:05+00:00")
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        store.save(record)
+        back = store.get("rev1")
+    assert back.source == "video" and back.status == "finished" and back.total_reps == 8
+    assert [s.rep_count for s in back.sets] == [5, 3]
+    assert back.sets[1].reps[0].faults == ("knees_too_bent",)
+    assert back.sets[0].reps[0].peak_deg == report.rep_details[0]["peak_deg"]

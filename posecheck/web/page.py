@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+import uuid
+from datetime import datetime, timezone
 
 import streamlit as st
 
@@ -104,6 +106,10 @@ def show_review(result: review.ReviewResult) -> None:
     cols[-1].metric("Partial reps (not counted)", report.partial_reps)
     if result.video:
         st.video(result.video, format="video/mp4")
+    if len(report.sets) > 1:
+        st.markdown(f"**Sets** ({len(report.sets)}: a rest much longer than a rep, or the other "
+                    "side, starts a new one)")
+        st.dataframe(review.set_rows(report), hide_index=True, width="stretch")
     rows = review.rep_rows(report)
     if rows:
         st.markdown("**Reps**")
@@ -124,6 +130,26 @@ def show_review(result: review.ReviewResult) -> None:
     b.download_button("Reps (CSV)", report.rep_csv(), f"{stem}-reps.csv", "text/csv")
     if result.video:
         c.download_button("Annotated video", result.video, f"{stem}-annotated.mp4", "video/mp4")
+    if report.reps:
+        save_review(result)
+
+
+def save_review(result: review.ReviewResult) -> None:
+    """A review goes into the history only when asked: it may be someone else's video."""
+    if result.saved_id:
+        st.success("Saved to your history (see the History section).")
+        return
+    if st.button("Save to my history", key="save_review",
+                 help="Adds this video's sets and reps to your local history."):
+        try:
+            record = review.session_record(result.report, uuid.uuid4().hex,
+                                           datetime.now(timezone.utc).isoformat(timespec="seconds"))
+            history_store().save(record)
+        except HistoryError as exc:
+            st.error(str(exc))
+            return
+        result.saved_id = record.id
+        st.success("Saved to your history (see the History section).")
 
 
 # ---- live ---------------------------------------------------------------------------------

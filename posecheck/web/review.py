@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ..errors import PosecheckError
 from ..exercises import Exercise
+from ..records import FINISHED, SOURCE_VIDEO, RepSummary, SessionRecord, SetRecord
 from ..report import Report
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ class ReviewResult:
     video: bytes | None = None  # annotated H.264 mp4
     error: str | None = None
     notes: list[str] = field(default_factory=list)
+    saved_id: str | None = None  # saved to the history under this id (once is enough)
 
 
 def _suffix(name: str) -> str:
@@ -102,11 +104,50 @@ def reps_text(report: Report) -> list[tuple[str, int]]:
     return items
 
 
+def set_rows(report: Report) -> list[dict]:
+    rows = []
+    for s in report.sets:
+        faults = ", ".join(f"{k.replace('_', ' ')} x{n}" for k, n in s["fault_counts"].items())
+        rows.append({
+            "Set": s["index"],
+            **({"Side": s["side"] or ""} if report.reps_by_side else {}),
+            "Reps": s["reps"],
+            "From (s)": round(s["start_s"], 1),
+            "To (s)": round(s["end_s"], 1),
+            "Partial": s["partial_reps"],
+            "Faults": faults or "none",
+        })
+    return rows
+
+
+def session_record(report: Report, session_id: str, when: str) -> SessionRecord:
+    """The review as a finished session for the history: its sets and their reps' numbers."""
+    by_index = {r["index"]: r for r in report.rep_details}
+    sets = []
+    for s in report.sets:
+        reps = tuple(RepSummary(index=i, side=r["side"], peak_deg=r["peak_deg"],
+                                hold_s=r["hold_s"], duration_s=r["duration_s"],
+                                faults=tuple(r["faults"]))
+                     for i, r in enumerate((by_index[k] for k in s["rep_indices"]), 1))
+        sets.append(SetRecord(index=s["index"], side=s["side"], target_reps=s["target_reps"],
+                              reps=reps, partial_reps=s["partial_reps"], started_s=s["start_s"],
+                              ended_s=s["end_s"], completed=s["completed"],
+                              fault_counts=dict(s["fault_counts"])))
+    sides = {s.side for s in sets if s.side}
+    side = None if not sides else sides.pop() if len(sides) == 1 else "both"
+    return SessionRecord(id=session_id, started_at=when, exercise_id=report.exercise,
+                         exercise_name=report.exercise_name, side=side, source=SOURCE_VIDEO,
+                         planned_sets=len(sets),
+                         target_reps=sets[0].target_reps if sets else 0,
+                         status=FINISHED, ended_at=when, sets=sets)
+
+
 def rep_rows(report: Report) -> list[dict]:
     rows = []
     for r in report.rep_details:
         rows.append({
             "Rep": r["index"],
+            **({"Set": r.get("set")} if len(report.sets) > 1 else {}),
             **({"Side": r["side"] or ""} if report.reps_by_side else {}),
             "Start (s)": round(r["start_s"], 1),
             "End (s)": round(r["end_s"], 1),
