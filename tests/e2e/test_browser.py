@@ -120,6 +120,20 @@ def _wait(fn, timeout: float, what: str, every: float = 0.5):
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what} (last: {last!r})")
 
 
+def _webrtc_frame(driver):
+    return _wait(lambda: driver.find_element("css selector", "iframe[title*='streamlit_webrtc']"),
+                 60, "the webrtc component")
+
+
+def _press_start(driver) -> None:
+    """Click the webrtc component's Start button (inside its iframe)."""
+    driver.switch_to.frame(_webrtc_frame(driver))
+    start = _wait(lambda: next(b for b in driver.find_elements("tag name", "button")
+                               if b.text.strip().lower() == "start"), 30, "the Start button")
+    start.click()
+    driver.switch_to.default_content()
+
+
 def _body(driver) -> str:
     return driver.find_element("tag name", "body").text
 
@@ -262,13 +276,7 @@ def test_live_session_runs_a_whole_set_hands_free(browser_paths, server, data_di
         _set_number(driver, "Sets", 2)
         _set_number(driver, "Rest between sets (s)", 10)
         _wait(lambda: "Set 1 of 2" in _body(driver), 30, "the plan on the board")
-        frame = _wait(lambda: driver.find_element(
-            "css selector", "iframe[title*='streamlit_webrtc']"), 60, "the webrtc component")
-        driver.switch_to.frame(frame)
-        start = _wait(lambda: next(b for b in driver.find_elements("tag name", "button")
-                                   if b.text.strip().lower() == "start"), 30, "the Start button")
-        start.click()  # the last click: from here on the session runs itself
-        driver.switch_to.default_content()
+        _press_start(driver)  # the last click: from here on the session runs itself
         t0 = time.monotonic()
         clicked_ms = driver.execute_script("return Date.now();")
         _wait(lambda: "camera off" not in _body(driver).lower(), 60, "the camera to start")

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from .test_browser import _body, _driver, _shot, _wait, browser_paths, server  # noqa: F401 - fixtures
+from .test_browser import (  # noqa: F401 - browser_paths and server are fixtures
+    _body, _driver, _press_start, _shot, _wait, _webrtc_frame, browser_paths, server)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.real]
 
@@ -23,14 +24,10 @@ def test_a_denied_camera_is_explained_and_nothing_breaks(browser_paths, server, 
             "origin": url, "permission": {"name": "camera"}, "setting": "denied"})
         driver.get(url)
         _wait(lambda: "Not a medical device" in _body(driver), 60, "the page")
-        frame = _wait(lambda: driver.find_element(
-            "css selector", "iframe[title*='streamlit_webrtc']"), 60, "the webrtc component")
-        driver.switch_to.frame(frame)
-        start = _wait(lambda: next(b for b in driver.find_elements("tag name", "button")
-                                   if b.text.strip().lower() == "start"), 30, "the Start button")
-        start.click()
+        _press_start(driver)
         # the component reports the refusal in its own frame; our page stays as it was
-        refused = _wait(lambda: next((t for t in [driver.find_element("tag name", "body").text]
+        driver.switch_to.frame(_webrtc_frame(driver))
+        refused = _wait(lambda: next((t for t in [_body(driver)]
                                       if "NotAllowedError" in t or "ermission" in t), None),
                         30, "the component to report the refusal")
         driver.switch_to.default_content()
