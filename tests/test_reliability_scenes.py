@@ -116,7 +116,7 @@ def _two_people(src: Path, dst: Path, hide_first: tuple[float, float]) -> Path:
     """The clip beside a mirrored copy of itself 2.2 s ahead (another person, at another point
     of the rep), 15 fps. The first person is hidden during `hide_first`: the model loses her
     and finds the second."""
-    first = clip_frames(src, every=2, max_side=480)
+    first = clip_frames(src, end_s=10.0, every=2, max_side=480)
     second = clip_frames(src, start_s=2.2, every=2, max_side=480)
 
     def composite():
@@ -187,7 +187,7 @@ def test_a_blurred_picture_never_counts_more_than_was_done(data_dir, track_of, t
 
     ex = library.get("good_morning")
     path = derived_clip(data_dir / "videos" / GOOD_MORNING, tmp_path / "blur.mp4",
-                        lambda img: cv2.GaussianBlur(img, (0, 0), 8), end_s=12.0)
+                        lambda img: cv2.GaussianBlur(img, (0, 0), 8), end_s=12.0, every=3, fps=10.0)
     report = analyze_video(str(path), ex)
     truth = [r for r in _reps(analyze_track(str(track_of(GOOD_MORNING)), ex)) if r[1] <= 12.0]
     assert report.reps <= len(truth) == 2
