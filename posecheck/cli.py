@@ -73,6 +73,12 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from .track import is_track_path
 
     exercise = _library().get(args.exercise)
+    if len(args.video) > 1:
+        from .batch import analyze_files
+
+        return analyze_files(args.video, exercise.id, args.stride, args.json, args.out, args.jobs,
+                             mirrored=args.mirrored)
+    args.video = args.video[0]
     if args.out:
         _check_output(args.out, (".mp4",), "--out")
     if args.json and args.json != "-":
@@ -118,14 +124,25 @@ def cmd_track(args: argparse.Namespace) -> int:
     return 0
 
 
-def _stride(text: str) -> int:
+def cmd_bench(args: argparse.Namespace) -> int:
+    from .bench import run
+
+    return run(args)
+
+
+def _positive(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError("must be a whole number of frames, 1 or more") from None
+        raise argparse.ArgumentTypeError("must be a whole number, 1 or more") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
     return value
+
+
+def _stride(text: str) -> int | None:
+    """A number of frames, or None for 'auto' (chosen from the clip's frame rate)."""
+    return None if text == "auto" else _positive(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -139,21 +156,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_exercises)
 
     p = sub.add_parser("analyze", help="count reps and find form faults in a video or pose track")
-    p.add_argument("video", help="a video file, or a pose track (.jsonl) made by 'posecheck track'")
+    p.add_argument("video", nargs="+",
+                   help="video files, or pose tracks (.jsonl) made by 'posecheck track'")
     p.add_argument("--exercise", "-e", required=True, help="exercise id (see 'posecheck exercises')")
-    p.add_argument("--json", metavar="REPORT", help="write the report as JSON to this file, or - for stdout")
-    p.add_argument("--out", metavar="ANNOTATED.mp4", help="write an annotated H.264 video")
-    p.add_argument("--stride", type=_stride, default=1, help="run the pose model on every Nth frame")
+    p.add_argument("--json", metavar="REPORT",
+                   help="write the report as JSON to this file, or - for stdout "
+                        "(several inputs: a folder, or - for one JSON line per input)")
+    p.add_argument("--out", metavar="ANNOTATED.mp4",
+                   help="write an annotated H.264 video (several inputs: a folder)")
+    p.add_argument("--stride", type=_stride, default=None, metavar="N|auto",
+                   help="run the pose model on every Nth frame; auto (default): at least 15 times "
+                        "a second of video (every 2nd frame at 30 fps, every 4th at 60 fps)")
+    p.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N",
+                   help="with several inputs, analyse N at once in separate processes")
     p.add_argument("--mirrored", action="store_true",
-                   help="the video was recorded mirrored (a selfie camera that flips the picture): "
-                        "flip it back so that left and right are the person's own")
+                   help="the videos were recorded mirrored (a selfie camera that flips the "
+                        "picture): flip them back so that left and right are the person's own")
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("track", help="export the raw pose of every frame as JSON lines")
     p.add_argument("video")
     p.add_argument("-o", "--output", required=True, metavar="TRACK.jsonl")
-    p.add_argument("--stride", type=_stride, default=1, help="run the pose model on every Nth frame")
+    p.add_argument("--stride", type=_positive, default=1, help="run the pose model on every Nth frame")
     p.set_defaults(func=cmd_track)
+
+    from .bench import add_arguments
+
+    p = sub.add_parser("bench", help="time posecheck against the pose model alone (see README)")
+    add_arguments(p)
+    p.set_defaults(func=cmd_bench)
     return parser
 
 

@@ -52,7 +52,9 @@ class ExerciseEngine:
         self.exercise = exercise
         self._continuity = PersonContinuity()
         self._smoother = PoseSmoother(smoothing)
-        self._features = FeatureExtractor()
+        # only the features the exercise's rules read (the overlay draws the same ones)
+        self._features = FeatureExtractor(
+            [exercise.rep.feature] + [f.feature for f in exercise.faults if f.feature])
         self._counter = RepCounter(exercise)
         self._cues = CueSelector(cue_timing)
         self._good_rep_turn = 0

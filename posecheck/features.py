@@ -16,8 +16,7 @@ do not distort it.
 from __future__ import annotations
 
 import math
-
-import numpy as np
+from collections.abc import Iterable
 
 from . import landmarks as L
 from .datatypes import Features, Pose
@@ -50,31 +49,50 @@ FEATURE_NAMES = frozenset({
 })
 
 
-def _angle_at(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> float:
-    """Interior angle ABC in degrees."""
-    v1, v2 = a - b, c - b
-    n = np.linalg.norm(v1) * np.linalg.norm(v2)
+# Every helper below works on plain (x, y) / (x, y, z) tuples of floats: a feature is a few
+# dozen multiplications, and numpy's per-call overhead on 2-vectors cost ten times the maths
+# (the engine runs on every frame of every stream). NaN passes through every helper.
+Vec = tuple[float, ...]
+
+
+def _clip1(x: float) -> float:
+    """Clipped to [-1, 1] (rounding can step a cosine past 1); NaN stays NaN."""
+    return 1.0 if x > 1.0 else -1.0 if x < -1.0 else x
+
+
+def _acos_deg(cos: float) -> float:
+    return math.degrees(math.acos(_clip1(cos)))
+
+
+def _norm(v: Vec) -> float:
+    return math.hypot(*v)
+
+
+def _angle_at(a: Vec, b: Vec, c: Vec) -> float:
+    """Interior angle ABC in degrees (2D)."""
+    v1x, v1y = a[0] - b[0], a[1] - b[1]
+    v2x, v2y = c[0] - b[0], c[1] - b[1]
+    n = math.hypot(v1x, v1y) * math.hypot(v2x, v2y)
     if n < 1e-9:
         return math.nan
-    cos = float(np.clip(np.dot(v1, v2) / n, -1.0, 1.0))
-    return math.degrees(math.acos(cos))
+    return _acos_deg((v1x * v2x + v1y * v2y) / n)
 
 
-def _flexion(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> float:
+def _flexion(a: Vec, b: Vec, c: Vec) -> float:
     """Bend at joint B: 0 when A-B-C is a straight line."""
     return 180.0 - _angle_at(a, b, c)
 
 
-def _from_vertical(lower: np.ndarray, upper: np.ndarray) -> float:
+def _from_vertical(lower: Vec, upper: Vec) -> float:
     """Angle of the segment lower->upper away from straight up: 0 upright, 90 level, 180 down."""
-    v = upper - lower
-    n = np.linalg.norm(v)
+    vx, vy = upper[0] - lower[0], upper[1] - lower[1]
+    n = math.hypot(vx, vy)
     if n < 1e-9:
         return math.nan
-    return math.degrees(math.acos(float(np.clip(-v[1] / n, -1.0, 1.0))))
+    return _acos_deg(-vy / n)
 
 
-def _elevation(v: np.ndarray, forward: float) -> float:
+def _elevation(v: Vec, forward: float) -> float:
     """Signed angle of v above the horizontal, taking `forward` (+1/-1 along x) as 0 degrees.
 
     Range (-180, 180]: pointing forward-up is positive, backward-up approaches 180.
@@ -88,21 +106,63 @@ def _wrap_extension(deg: float) -> float:
     return (deg + 270.0) % 360.0 - 270.0
 
 
-def _frontalness(world: np.ndarray) -> float:
+def _frontalness(world: list[Vec]) -> float:
     """0 side-on .. 1 square to the camera: how much of the shoulder and hip lines runs along x."""
     shares = []
     for a, b in ((L.LEFT_SHOULDER, L.RIGHT_SHOULDER), (L.LEFT_HIP, L.RIGHT_HIP)):
-        d = world[b] - world[a]
-        horizontal = math.hypot(d[0], d[2])
+        dx, dz = world[b][0] - world[a][0], world[b][2] - world[a][2]
+        horizontal = math.hypot(dx, dz)
         if horizontal > 1e-6:
-            shares.append(abs(d[0]) / horizontal)
+            shares.append(abs(dx) / horizontal)
     return sum(shares) / len(shares) if shares else 0.0
 
 
-class FeatureExtractor:
-    """Computes Features from poses of one stream; remembers which side faces the camera."""
+def _sub(a: Vec, b: Vec) -> Vec:
+    return (a[0] - b[0], a[1] - b[1])
 
-    def __init__(self) -> None:
+
+def _sub3(a: Vec, b: Vec) -> Vec:
+    return (a[0] - b[0], a[1] - b[1], a[2] - b[2])
+
+
+def _mean(values: list[float]) -> float:
+    """Mean over the non-NaN values (NaN when there are none), like numpy's nanmean."""
+    kept = [v for v in values if v == v]
+    return sum(kept) / len(kept) if kept else math.nan
+
+
+# Features are computed in groups, and only the groups that hold a wanted feature: an
+# exercise judges 2-6 of them, and the engine runs on every frame.
+FEATURE_GROUPS: dict[str, frozenset[str]] = {
+    "view": frozenset({"shoulder_width_ratio", "frontalness"}),  # always: the view check needs it
+    "trunk": frozenset({"trunk_lean", "torso_px", "shoulder_tilt", "shoulder_x_torso", "shoulder_y_torso"}),
+    "sagittal": frozenset({"hip_flexion", "knee_flexion", "elbow_flexion"}),
+    "sided": frozenset({"knee_flexion_{side}", "elbow_flexion_{side}"}),
+    "floor": frozenset({"trunk_elevation", "lumbar_extension"}),
+    "head": frozenset({"head_pitch", "neck_flexion"}),
+    "world": frozenset({"thigh_lift_{side}", "trunk_roll", "trunk_pitch", "leg_abduction_{side}",
+                        "knee_height_{side}"}),
+    "thigh_2d": frozenset({"thigh_from_down_{side}"}),
+}
+
+_BODY_LEFT = (L.LEFT_SHOULDER, L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE, L.LEFT_ELBOW)
+# joint name -> ((left index, right index) for the near side and "both", or the centre index)
+_JOINT_PAIRS = tuple(L.JOINTS.items())
+_CENTRE = tuple(L.CENTRE_JOINTS.items())
+
+
+class FeatureExtractor:
+    """Computes Features from poses of one stream; remembers which side faces the camera.
+
+    `wanted`: the feature names (as in FEATURE_NAMES) the caller reads; None computes all.
+    Features outside the wanted groups are left out of Features.values."""
+
+    def __init__(self, wanted: Iterable[str] | None = None) -> None:
+        names = FEATURE_NAMES if wanted is None else frozenset(wanted)
+        unknown = names - FEATURE_NAMES
+        if unknown:
+            raise ValueError(f"unknown features: {sorted(unknown)}")
+        self._groups = frozenset(g for g, members in FEATURE_GROUPS.items() if g == "view" or members & names)
         self.side: str | None = None
         self.facing_camera = False
 
@@ -110,12 +170,10 @@ class FeatureExtractor:
         self.side = None
         self.facing_camera = False
 
-    def _choose_side(self, lms: np.ndarray) -> str:
-        body = [L.LEFT_SHOULDER, L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE, L.LEFT_ELBOW]
-        left = np.array(body)
-        right = left + 1  # MediaPipe numbers every right landmark one after its left twin
-        dz = float(np.nanmean(lms[right, 2] - lms[left, 2]))  # > 0: left side nearer
-        dvis = float(np.nanmean(lms[left, 3] - lms[right, 3]))  # > 0: left side better seen
+    def _choose_side(self, lms: list[list[float]]) -> str:
+        # MediaPipe numbers every right landmark one after its left twin
+        dz = _mean([lms[i + 1][2] - lms[i][2] for i in _BODY_LEFT])  # > 0: left side nearer
+        dvis = _mean([lms[i][3] - lms[i + 1][3] for i in _BODY_LEFT])  # > 0: left side better seen
         evidence = dz + 0.5 * dvis
         if self.side is None:
             self.side = "left" if evidence >= 0 else "right"
@@ -126,111 +184,121 @@ class FeatureExtractor:
         return self.side
 
     def __call__(self, pose: Pose) -> Features:
-        lms = pose.landmarks
-        px = pose.pixels
-        vis = lms[:, 3]
+        groups = self._groups
+        lms = pose.landmarks.tolist()
+        w, h = pose.image_size
+        w, h = float(w), float(h)
+        px = [(row[0] * w, row[1] * h) for row in lms]  # pixels: where 2D angles are true
         side = self._choose_side(lms)
+        near = 0 if side == "left" else 1
         values: dict[str, float] = {}
 
-        def p(joint: str, s: str = side) -> np.ndarray:
-            return px[L.joint_index(joint, s)]
+        def p(joint: str, s: int = near) -> Vec:
+            return px[L.JOINTS[joint][s]]
 
-        sh_mid = (px[L.LEFT_SHOULDER] + px[L.RIGHT_SHOULDER]) / 2
-        hip_mid = (px[L.LEFT_HIP] + px[L.RIGHT_HIP]) / 2
-        torso_px = float(np.linalg.norm(sh_mid - hip_mid))
-        shoulder_w = float(np.linalg.norm(px[L.LEFT_SHOULDER] - px[L.RIGHT_SHOULDER]))
+        ls, rs, lh, rh = px[L.LEFT_SHOULDER], px[L.RIGHT_SHOULDER], px[L.LEFT_HIP], px[L.RIGHT_HIP]
+        sh_mid = ((ls[0] + rs[0]) / 2, (ls[1] + rs[1]) / 2)
+        hip_mid = ((lh[0] + rh[0]) / 2, (lh[1] + rh[1]) / 2)
+        torso_px = math.dist(sh_mid, hip_mid)
+        shoulder_w = math.dist(ls, rs)
         width_ratio = shoulder_w / torso_px if torso_px > 1e-6 else math.inf
         values["shoulder_width_ratio"] = width_ratio
+        world = pose.world.tolist() if pose.world is not None else None
         frontal, enter, leave = width_ratio, FACING_ENTER_2D, FACING_EXIT_2D
-        if pose.world is not None:
-            frontal, enter, leave = _frontalness(pose.world), FACING_ENTER, FACING_EXIT
+        if world is not None:
+            frontal, enter, leave = _frontalness(world), FACING_ENTER, FACING_EXIT
         values["frontalness"] = frontal
         if self.facing_camera and frontal < leave:
             self.facing_camera = False
         elif not self.facing_camera and frontal > enter:
             self.facing_camera = True
 
-        # Trunk
-        values["trunk_lean"] = _from_vertical(hip_mid, sh_mid)
-        values["torso_px"] = torso_px
-        values["shoulder_tilt"] = math.degrees(math.atan2(
-            px[L.RIGHT_SHOULDER][1] - px[L.LEFT_SHOULDER][1],
-            abs(px[L.RIGHT_SHOULDER][0] - px[L.LEFT_SHOULDER][0]) + 1e-9))
-        if torso_px > 1e-6:
-            values["shoulder_x_torso"] = float(sh_mid[0] / torso_px)
-            values["shoulder_y_torso"] = float(sh_mid[1] / torso_px)
+        if "trunk" in groups:
+            values["trunk_lean"] = _from_vertical(hip_mid, sh_mid)
+            values["torso_px"] = torso_px
+            values["shoulder_tilt"] = math.degrees(math.atan2(rs[1] - ls[1], abs(rs[0] - ls[0]) + 1e-9))
+            if torso_px > 1e-6:
+                values["shoulder_x_torso"] = sh_mid[0] / torso_px
+                values["shoulder_y_torso"] = sh_mid[1] / torso_px
 
-        # Near-side sagittal angles
-        values["hip_flexion"] = _flexion(p("shoulder"), p("hip"), p("knee"))
-        values["knee_flexion"] = _flexion(p("hip"), p("knee"), p("ankle"))
-        values["elbow_flexion"] = _flexion(p("shoulder"), p("elbow"), p("wrist"))
-        for s in L.SIDES:
-            values[f"knee_flexion_{s}"] = _flexion(p("hip", s), p("knee", s), p("ankle", s))
-            values[f"elbow_flexion_{s}"] = _flexion(p("shoulder", s), p("elbow", s), p("wrist", s))
+        if "sagittal" in groups:  # on the near side
+            values["hip_flexion"] = _flexion(p("shoulder"), p("hip"), p("knee"))
+            values["knee_flexion"] = _flexion(p("hip"), p("knee"), p("ankle"))
+            values["elbow_flexion"] = _flexion(p("shoulder"), p("elbow"), p("wrist"))
+        if "sided" in groups:
+            for i, s in enumerate(L.SIDES):
+                values[f"knee_flexion_{s}"] = _flexion(p("hip", i), p("knee", i), p("ankle", i))
+                values[f"elbow_flexion_{s}"] = _flexion(p("shoulder", i), p("elbow", i), p("wrist", i))
 
-        # Floor work: "headward" is the image direction from hips to shoulders along x.
-        headward = 1.0 if sh_mid[0] >= hip_mid[0] else -1.0
-        trunk_elev = _elevation(p("shoulder") - p("hip"), headward)
-        thigh_elev = _elevation(p("hip") - p("knee"), headward)
-        values["trunk_elevation"] = trunk_elev
-        # Lumbar extension: trunk raised relative to the thighs. 0 lying flat, positive when the
-        # chest lifts off the floor with the pelvis down (press-up), negative when folded
-        # (child's pose about -160, down-dog about -100).
-        values["lumbar_extension"] = _wrap_extension(trunk_elev - thigh_elev)
+        trunk = _sub(p("shoulder"), p("hip"))
+        if "floor" in groups:
+            # "headward" is the image direction from hips to shoulders along x.
+            headward = 1.0 if sh_mid[0] >= hip_mid[0] else -1.0
+            trunk_elev = _elevation(trunk, headward)
+            thigh_elev = _elevation(_sub(p("hip"), p("knee")), headward)
+            values["trunk_elevation"] = trunk_elev
+            # Lumbar extension: trunk raised relative to the thighs. 0 lying flat, positive when
+            # the chest lifts off the floor with the pelvis down (press-up), negative when folded
+            # (child's pose about -160, down-dog about -100).
+            values["lumbar_extension"] = _wrap_extension(trunk_elev - thigh_elev)
 
-        # Head: face direction (ear -> nose) against the trunk's direction (hip -> shoulder).
-        # Looking straight ahead of the chest the face is about square to the trunk (0);
-        # throwing the head back turns the face towards the trunk's line (positive).
-        face = px[L.NOSE] - p("ear")
-        trunk = p("shoulder") - p("hip")
-        values["head_pitch"] = 90.0 - _angle_at(face, np.zeros(2), trunk)
-        values["neck_flexion"] = _flexion(p("hip"), p("shoulder"), p("ear"))
+        if "head" in groups:
+            # Face direction (ear -> nose) against the trunk's direction (hip -> shoulder).
+            # Looking straight ahead of the chest the face is about square to the trunk (0);
+            # throwing the head back turns the face towards the trunk's line (positive).
+            face = _sub(px[L.NOSE], p("ear"))
+            values["head_pitch"] = 90.0 - _angle_at(face, (0.0, 0.0), trunk)
+            values["neck_flexion"] = _flexion(p("hip"), p("shoulder"), p("ear"))
 
-        # Quadruped leg lift, per side, in 3D world landmarks (metres, camera axes).
-        if pose.world is not None:
-            w = pose.world
-            for s in L.SIDES:
-                # Thigh angle away from hanging straight down (camera y is taken as vertical, as
-                # for a laptop on a table): ~5-15 deg on all fours, 40-50 deg at a full fire-
-                # hydrant lift, whichever way the camera sees the body.
-                thigh = w[L.joint_index("knee", s)] - w[L.joint_index("hip", s)]
-                tn = np.linalg.norm(thigh)
-                if tn > 1e-6:
-                    values[f"thigh_lift_{s}"] = math.degrees(math.acos(float(np.clip(thigh[1] / tn, -1, 1))))
-            # Upper-body orientation in 3D, for "keep the upper body still": roll of the
-            # shoulder line and pitch of the trunk, both against the camera's horizontal.
-            sh_line = w[L.RIGHT_SHOULDER] - w[L.LEFT_SHOULDER]
-            values["trunk_roll"] = math.degrees(math.atan2(sh_line[1], np.linalg.norm(sh_line[[0, 2]]) + 1e-9))
-            trunk3 = (w[L.LEFT_SHOULDER] + w[L.RIGHT_SHOULDER] - w[L.LEFT_HIP] - w[L.RIGHT_HIP]) / 2
-            values["trunk_pitch"] = math.degrees(math.atan2(-trunk3[1], np.linalg.norm(trunk3[[0, 2]]) + 1e-9))
-            hip_axis = w[L.RIGHT_HIP] - w[L.LEFT_HIP]
-            n = np.linalg.norm(hip_axis)
-            if n > 1e-6:
-                u = hip_axis / n
-                for s, outward in (("left", -u), ("right", u)):
-                    hip, knee = w[L.joint_index("hip", s)], w[L.joint_index("knee", s)]
-                    thigh = knee - hip
-                    tn = np.linalg.norm(thigh)
-                    if tn > 1e-6:
-                        values[f"leg_abduction_{s}"] = math.degrees(
-                            math.asin(float(np.clip(np.dot(thigh, outward) / tn, -1, 1))))
-                # height of each knee above the other, in thigh lengths (world y points down)
-                lk, rk = w[L.LEFT_KNEE], w[L.RIGHT_KNEE]
-                thigh_len = (np.linalg.norm(lk - w[L.LEFT_HIP]) + np.linalg.norm(rk - w[L.RIGHT_HIP])) / 2
-                if thigh_len > 1e-6:
-                    values["knee_height_left"] = float((rk[1] - lk[1]) / thigh_len)
-                    values["knee_height_right"] = float((lk[1] - rk[1]) / thigh_len)
-        # 2D fallback/companion: angle of each thigh from hanging straight down in the image.
-        for s in L.SIDES:
-            values[f"thigh_from_down_{s}"] = 180.0 - _from_vertical(p("hip", s), p("knee", s))
+        if world is not None and "world" in groups:
+            self._world_features(world, values)
+        if "thigh_2d" in groups:
+            # angle of each thigh from hanging straight down in the image
+            for i, s in enumerate(L.SIDES):
+                values[f"thigh_from_down_{s}"] = 180.0 - _from_vertical(p("hip", i), p("knee", i))
 
         visible = {}
         visible_both = {}
-        for joint in L.JOINTS:
-            li, ri = L.JOINTS[joint]
-            visible[joint] = bool(vis[L.joint_index(joint, side)] >= VISIBLE)
-            visible_both[joint] = bool(vis[li] >= VISIBLE and vis[ri] >= VISIBLE)
-        for joint, idx in L.CENTRE_JOINTS.items():
-            visible[joint] = visible_both[joint] = bool(vis[idx] >= VISIBLE)
+        for joint, (li, ri) in _JOINT_PAIRS:
+            lv, rv = lms[li][3] >= VISIBLE, lms[ri][3] >= VISIBLE
+            visible[joint] = rv if near else lv
+            visible_both[joint] = lv and rv
+        for joint, idx in _CENTRE:
+            visible[joint] = visible_both[joint] = lms[idx][3] >= VISIBLE
         return Features(t=pose.t, side=side, values=values, visible=visible,
                         visible_both=visible_both, facing_camera=self.facing_camera)
+
+    @staticmethod
+    def _world_features(wl: list[list[float]], values: dict[str, float]) -> None:
+        """Quadruped leg lift and upper-body stillness, in 3D world landmarks (metres, camera axes)."""
+        for s in L.SIDES:
+            # Thigh angle away from hanging straight down (camera y is taken as vertical, as
+            # for a laptop on a table): ~5-15 deg on all fours, 40-50 deg at a full fire-
+            # hydrant lift, whichever way the camera sees the body.
+            thigh = _sub3(wl[L.joint_index("knee", s)], wl[L.joint_index("hip", s)])
+            tn = _norm(thigh)
+            if tn > 1e-6:
+                values[f"thigh_lift_{s}"] = _acos_deg(thigh[1] / tn)
+        # Upper-body orientation, for "keep the upper body still": roll of the shoulder line
+        # and pitch of the trunk, both against the camera's horizontal.
+        sh_line = _sub3(wl[L.RIGHT_SHOULDER], wl[L.LEFT_SHOULDER])
+        values["trunk_roll"] = math.degrees(math.atan2(sh_line[1], math.hypot(sh_line[0], sh_line[2]) + 1e-9))
+        trunk3 = tuple((a + b - c - d) / 2 for a, b, c, d in zip(
+            wl[L.LEFT_SHOULDER], wl[L.RIGHT_SHOULDER], wl[L.LEFT_HIP], wl[L.RIGHT_HIP]))
+        values["trunk_pitch"] = math.degrees(math.atan2(-trunk3[1], math.hypot(trunk3[0], trunk3[2]) + 1e-9))
+        hip_axis = _sub3(wl[L.RIGHT_HIP], wl[L.LEFT_HIP])
+        n = _norm(hip_axis)
+        if n > 1e-6:
+            u = tuple(c / n for c in hip_axis)
+            for s, sign in (("left", -1.0), ("right", 1.0)):
+                thigh = _sub3(wl[L.joint_index("knee", s)], wl[L.joint_index("hip", s)])
+                tn = _norm(thigh)
+                if tn > 1e-6:
+                    along = sign * (thigh[0] * u[0] + thigh[1] * u[1] + thigh[2] * u[2]) / tn
+                    values[f"leg_abduction_{s}"] = math.degrees(math.asin(_clip1(along)))
+            # height of each knee above the other, in thigh lengths (world y points down)
+            lk, rk = wl[L.LEFT_KNEE], wl[L.RIGHT_KNEE]
+            thigh_len = (math.dist(lk, wl[L.LEFT_HIP]) + math.dist(rk, wl[L.RIGHT_HIP])) / 2
+            if thigh_len > 1e-6:
+                values["knee_height_left"] = (rk[1] - lk[1]) / thigh_len
+                values["knee_height_right"] = (lk[1] - rk[1]) / thigh_len

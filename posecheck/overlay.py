@@ -107,7 +107,7 @@ class StatusAnnotator:
         h, w = image.shape[:2]
         s = _scale(image)
         band = int(70 * s)
-        image[:band] = (image[:band] * 0.35).astype(np.uint8)
+        image[:band] = cv2.convertScaleAbs(image[:band], alpha=0.35)  # darken, no float copy
         if self.exercise.sided:
             count = "  ".join(f"{k[0].upper()} {v}" for k, v in state.reps_by_side.items())
             reps = f"Reps {state.reps} ({count})"

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .background import Prefetch, Sink
 from .engine import EngineState, ExerciseEngine
 from .errors import PosecheckError
 from .exercises import Exercise
@@ -82,34 +83,55 @@ def _finish(engine: ExerciseEngine, state: EngineState | None, source: str, fps:
         sets=collector.sets(state.t if state else 0.0))
 
 
-def analyze_video(path: str, exercise: Exercise, *, stride: int = 1, annotate_to: str | None = None,
+# The model runs at least this often per second of video when no stride is given: exercise
+# movements last a second or more, and every labelled clip gives the same reps and faults at
+# this rate as on every frame (tests/test_stride.py).
+MIN_MODEL_HZ = 15.0
+
+
+def auto_stride(fps: float) -> int:
+    """The stride for a clip's frame rate: 2 at 30 fps, 4 at 60 fps, 1 at 25 fps or less."""
+    if not fps or fps <= 0:
+        return 1
+    return max(1, int(fps / MIN_MODEL_HZ + 0.01))  # 29.97 fps counts as 30
+
+
+def analyze_video(path: str, exercise: Exercise, *, stride: int | None = 1, annotate_to: str | None = None,
                   track_to: str | None = None, progress: Progress | None = None,
                   max_side: int | None = DEFAULT_MAX_SIDE, mirrored: bool = False) -> Report:
-    """Analyse a video file. stride N runs the model on every Nth frame; an annotated video
-    still gets every frame, drawn with the latest state. mirrored: the file was recorded
-    mirrored (a selfie camera); it is flipped back so that left and right are the person's."""
+    """Analyse a video file. stride N runs the model on every Nth frame (None: auto_stride of
+    the clip's fps); an annotated video still gets every frame, drawn with the latest state.
+    mirrored: the file was recorded mirrored (a selfie camera); it is flipped back so that
+    left and right are the person's.
+
+    Decoding runs ahead of the model and drawing + encoding behind it, each on its own thread
+    (background.py), so on a second core they cost little wall time."""
     from .pose import PoseEstimator  # MediaPipe loads only when a video is analysed
 
     t0 = time.perf_counter()
     info = probe(path)
-    stride = max(1, int(stride))
+    stride = auto_stride(info.fps) if stride is None else max(1, int(stride))
     warnings: list[str] = []
     decoded = DecodeStatus()
     engine = ExerciseEngine(exercise)
     overlay = Overlay(exercise) if annotate_to else None
     writer = H264Writer(annotate_to, info.fps) if annotate_to else None
+    encoder = Sink(lambda item: writer.write(overlay.draw(*item) if item[1] is not None else item[0]),
+                   name="posecheck-encode") if writer else None
     track = open(track_to, "w", encoding="utf-8") if track_to else None
     collector = _Collector.new(exercise)
     state: EngineState | None = None
     pose_s, pose_frames, last_t = 0.0, 0, 0.0
     total = info.frame_count or 0
+    failed = True
     try:
         if track:
             write_header(track, TrackHeader(os.path.basename(path), info.fps, info.width,
                                             info.height, info.duration_s, stride))
-        with PoseEstimator() as estimator:
-            for frame in read_frames(path, max_side=max_side, stride=1 if writer else stride,
-                                     status=decoded, mirrored=mirrored):
+        frames = read_frames(path, max_side=max_side, stride=1 if writer else stride,
+                             status=decoded, mirrored=mirrored)
+        with Prefetch(frames, name="posecheck-decode") as ahead, PoseEstimator() as estimator:
+            for frame in ahead:
                 last_t = frame.t
                 if frame.index % stride == 0:
                     p0 = time.perf_counter()
@@ -123,17 +145,20 @@ def analyze_video(path: str, exercise: Exercise, *, stride: int = 1, annotate_to
                         write_sample(track, t, (w, h), pose)
                     state = engine.update(pose, t)
                     collector.add(state)
-                if writer and state is not None:
-                    writer.write(overlay.draw(frame.image, state))
-                elif writer:
-                    writer.write(frame.image)
+                if encoder:
+                    encoder.put((frame.image, state))
                 if progress and total and frame.index % 10 == 0:
                     progress(min(1.0, (frame.index + 1) / total))
+        failed = False
     finally:
-        if writer:
-            writer.close()
-        if track:
-            track.close()
+        try:
+            if encoder:
+                encoder.close(reraise=not failed)
+        finally:
+            if writer:
+                writer.close()
+            if track:
+                track.close()
     if progress:
         progress(1.0)
     dark = getattr(estimator, "dark_frames", 0)

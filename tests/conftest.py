@@ -65,6 +65,7 @@ def _pose_stage_digest() -> str:
 @pytest.fixture(scope="session")
 def track_of(data_dir, tmp_path_factory, library):
     """clip file name -> path of its pose track, running the real model once per clip.
+    track_of(clip, stride=None) is the track at the automatic stride (tests/test_stride.py).
 
     POSECHECK_TRACK_CACHE=DIR keeps tracks between runs (keyed by the pose stage's source)."""
     from posecheck.pipeline import analyze_video
@@ -74,17 +75,19 @@ def track_of(data_dir, tmp_path_factory, library):
     folder.mkdir(parents=True, exist_ok=True)
     digest = _pose_stage_digest()
     any_exercise = library.get("hip_hinge")
-    made: dict[str, Path] = {}
+    made: dict[tuple[str, int | None], Path] = {}
 
-    def get(clip: str) -> Path:
-        if clip not in made:
-            path = folder / f"{clip}.{digest}.jsonl"
+    def get(clip: str, stride: int | None = 1) -> Path:
+        if (clip, stride) not in made:
+            kind = "" if stride == 1 else ".auto" if stride is None else f".s{stride}"
+            path = folder / f"{clip}.{digest}{kind}.jsonl"
             if not path.exists():
                 # unique per process: several test runs may share one cache folder
                 tmp = path.with_suffix(f".{os.getpid()}.part")
-                analyze_video(str(data_dir / "videos" / clip), any_exercise, track_to=str(tmp))
+                analyze_video(str(data_dir / "videos" / clip), any_exercise, stride=stride,
+                              track_to=str(tmp))
                 tmp.rename(path)
-            made[clip] = path
-        return made[clip]
+            made[clip, stride] = path
+        return made[clip, stride]
 
     return get

@@ -33,7 +33,7 @@ def good_morning_run(data_dir, tmp_path_factory):
     folder = tmp_path_factory.mktemp("cli")
     video = str(data_dir / "videos" / GOOD_MORNING)
     analysed = posecheck("analyze", video, "--exercise", "good_morning", "--json", "-",
-                         "--out", str(folder / "annotated.mp4"))
+                         "--out", str(folder / "annotated.mp4"), "--stride", "1")
     tracked = posecheck("track", video, "-o", str(folder / "gm.jsonl"))
     return folder, analysed, tracked
 

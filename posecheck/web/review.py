@@ -51,7 +51,7 @@ def review_file(path: str, exercise: Exercise, key: tuple = (), name: str = "",
         try:
             from ..pipeline import analyze_video
 
-            report = analyze_video(path, exercise, annotate_to=out, progress=progress,
+            report = analyze_video(path, exercise, stride=None, annotate_to=out, progress=progress,
                                    mirrored=mirrored)
         except PosecheckError as exc:
             result.error = str(exc)
