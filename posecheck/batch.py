@@ -26,6 +26,7 @@ class Job:
     stride: int | None
     json_to: str | None  # a file, or None
     annotate_to: str | None
+    mirrored: bool = False  # recorded mirrored: flipped back before the model
 
 
 @dataclass
@@ -36,7 +37,7 @@ class Outcome:
 
 
 def plan(paths: list[str], exercise_id: str, stride: int | None, json_dir: str | None,
-         out_dir: str | None) -> list[Job]:
+         out_dir: str | None, mirrored: bool = False) -> list[Job]:
     """One job per file; outputs are named after the input in the given folders."""
     from .track import is_track_path
 
@@ -51,7 +52,8 @@ def plan(paths: list[str], exercise_id: str, stride: int | None, json_dir: str |
         raise PosecheckError("--out needs videos: a pose track has no pictures to draw on.")
     return [Job(path=p, exercise_id=exercise_id, stride=stride,
                 json_to=os.path.join(json_dir, f"{n}.json") if json_dir and json_dir != "-" else None,
-                annotate_to=os.path.join(out_dir, f"{n}.mp4") if out_dir else None)
+                annotate_to=os.path.join(out_dir, f"{n}.mp4") if out_dir else None,
+                mirrored=mirrored)
             for p, n in zip(paths, names)]
 
 
@@ -66,7 +68,8 @@ def run_job(job: Job) -> Outcome:
         if is_track_path(job.path):
             report = analyze_track(job.path, exercise)
         else:
-            report = analyze_video(job.path, exercise, stride=job.stride, annotate_to=job.annotate_to)
+            report = analyze_video(job.path, exercise, stride=job.stride, annotate_to=job.annotate_to,
+                                   mirrored=job.mirrored)
     except PosecheckError as exc:
         return Outcome(job, error=str(exc))
     except Exception as exc:  # noqa: BLE001 - one broken file must not stop the others
@@ -96,11 +99,11 @@ def outcomes(jobs: list[Job], workers: int):
 
 
 def analyze_files(paths: list[str], exercise_id: str, stride: int | None, json_to: str | None,
-                  out_dir: str | None, workers: int) -> int:
+                  out_dir: str | None, workers: int, mirrored: bool = False) -> int:
     """The command line's several-files mode. Returns the exit code."""
     from .report import summary_text
 
-    jobs = plan(paths, exercise_id, stride, json_to, out_dir)
+    jobs = plan(paths, exercise_id, stride, json_to, out_dir, mirrored)
     failed = 0
     for outcome in outcomes(jobs, workers):
         name = outcome.job.path

@@ -76,7 +76,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if len(args.video) > 1:
         from .batch import analyze_files
 
-        return analyze_files(args.video, exercise.id, args.stride, args.json, args.out, args.jobs)
+        return analyze_files(args.video, exercise.id, args.stride, args.json, args.out, args.jobs,
+                             mirrored=args.mirrored)
     args.video = args.video[0]
     if args.out:
         _check_output(args.out, (".mp4",), "--out")
@@ -89,7 +90,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         report = analyze_track(args.video, exercise, progress=_progress_bar(label))
     else:
         report = analyze_video(args.video, exercise, stride=args.stride, annotate_to=args.out,
-                               progress=_progress_bar(label))
+                               progress=_progress_bar(label), mirrored=args.mirrored)
     if args.json == "-":
         sys.stdout.write(report.to_json() + "\n")
     else:
@@ -168,6 +169,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "a second of video (every 2nd frame at 30 fps, every 4th at 60 fps)")
     p.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N",
                    help="with several inputs, analyse N at once in separate processes")
+    p.add_argument("--mirrored", action="store_true",
+                   help="the videos were recorded mirrored (a selfie camera that flips the "
+                        "picture): flip them back so that left and right are the person's own")
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("track", help="export the raw pose of every frame as JSON lines")

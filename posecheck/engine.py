@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .continuity import PersonContinuity
 from .datatypes import Features, Pose
 from .exercises import Exercise
 from .features import FeatureExtractor
@@ -49,6 +50,7 @@ class ExerciseEngine:
     def __init__(self, exercise: Exercise, smoothing: SmoothingConfig = DEFAULT_SMOOTHING,
                  cue_timing: CueTiming = CueTiming()):
         self.exercise = exercise
+        self._continuity = PersonContinuity()
         self._smoother = PoseSmoother(smoothing)
         # only the features the exercise's rules read (the overlay draws the same ones)
         self._features = FeatureExtractor(
@@ -59,6 +61,7 @@ class ExerciseEngine:
         self.history = EngineHistory()
 
     def reset(self) -> None:
+        self._continuity.reset()
         self._smoother.reset()
         self._features.reset()
         self._counter.reset()
@@ -67,9 +70,15 @@ class ExerciseEngine:
         self.history = EngineHistory()
 
     def update(self, pose: Pose | None, t: float) -> EngineState:
+        switched: list[RuleEvent] = []
+        if self._continuity.changed(pose):
+            # another body: nothing of the last one may be smoothed into it or counted for it
+            self._smoother.reset()
+            self._features.reset()
+            switched = self._counter.person_changed(t)
         smoothed = self._smoother(pose)
         features = self._features(smoothed) if smoothed is not None else None
-        events = self._counter.update(features, t)
+        events = switched + self._counter.update(features, t)
         new_cue = self._cues.offer(self._candidates(events, t), t)
         self._record(events, new_cue, pose is not None)
         c = self._counter

@@ -28,7 +28,9 @@ VIEWS = ("side", "front", "any")
 WINDOWS = ("rep", "working", "start")
 STATS = ("max", "min", "shift")
 MEASURES = ("rep_s", "down_s", "up_s", "hold_s", "partial")
-BUILTIN_FAULTS = ("not_visible", "wrong_view")
+BUILTIN_FAULTS = ("not_visible", "wrong_view", "one_person")
+# Said when the pose jumps to another body; an exercise file may word it its own way.
+DEFAULT_ONE_PERSON_CUE = "Only one person in view, please - then start again from the start position."
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
 _CODE = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
 
@@ -337,6 +339,7 @@ def parse_exercise(path: str, data: dict) -> Exercise:
     p.check_unknown()
     c = r.sub("cues")
     cues = {key: c.get(key, str) for key in ("not_visible", "wrong_view", "ready")}
+    cues["one_person"] = c.get("one_person", str, DEFAULT_ONE_PERSON_CUE)
     good = tuple(c.get("good_rep", list))
     c.check_unknown()
     speech = _speech(r.sub("speech"), prescription, rep.sided)

@@ -17,7 +17,7 @@ CONDITION, SAFETY, FORM, TEMPO, POSITIVE = 0, 1, 2, 3, 4
 @dataclass(frozen=True)
 class Cue:
     t: float
-    code: str  # a fault code, "not_visible", "wrong_view", "ready" or "good_rep"
+    code: str  # a fault code, "not_visible", "wrong_view", "one_person", "ready" or "good_rep"
     message: str
     priority: int
 

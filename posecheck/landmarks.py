@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 NUM_LANDMARKS = 33
 
 NOSE = 0
@@ -44,6 +46,29 @@ SKELETON: tuple[tuple[int, int], ...] = (
     (RIGHT_ANKLE, RIGHT_HEEL), (RIGHT_HEEL, RIGHT_FOOT), (RIGHT_ANKLE, RIGHT_FOOT),
     (LEFT_EAR, NOSE), (RIGHT_EAR, NOSE),
 )
+
+
+# MediaPipe puts joints it guesses outside the frame a little beyond 0..1 (-0.05..1.18 over
+# the real clips), z within +-2 and world points within +-1.2 m of the hips. Values far outside
+# these are damage (a broken track, a bad number), not a body, and are treated as unseen.
+PLAUSIBLE_XY = (-1.0, 2.0)
+PLAUSIBLE_Z = 5.0
+PLAUSIBLE_WORLD_M = 5.0
+
+
+def plausible_rows(landmarks: np.ndarray) -> np.ndarray:
+    """Per landmark row (x, y, z[, visibility]): finite and within the plausible range."""
+    xyz = landmarks[:, :3]
+    with np.errstate(invalid="ignore"):
+        ok = np.isfinite(xyz).all(axis=1)
+        ok &= (xyz[:, :2] >= PLAUSIBLE_XY[0]).all(axis=1) & (xyz[:, :2] <= PLAUSIBLE_XY[1]).all(axis=1)
+        ok &= np.abs(xyz[:, 2]) <= PLAUSIBLE_Z
+    return ok
+
+
+def plausible_world(world: np.ndarray | None) -> bool:
+    return world is not None and bool(np.isfinite(world).all()) and bool(
+        np.abs(world).max() <= PLAUSIBLE_WORLD_M)
 
 
 def joint_index(joint: str, side: str) -> int:

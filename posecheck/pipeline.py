@@ -17,6 +17,7 @@ from .errors import PosecheckError
 from .exercises import Exercise
 from .overlay import Overlay
 from .report import Report, build_report
+from .rules import ONE_PERSON
 from .session import Session, SessionPlan
 from .source import DEFAULT_MAX_SIDE, DecodeStatus, probe, read_frames
 from .track import TrackHeader, TrackSample, read_track, write_header, write_sample
@@ -26,6 +27,22 @@ from .writer import H264Writer
 Progress = Callable[[float], None]
 
 NO_PERSON_WARNING = "No person was found in the video."
+
+
+# Above this share of brightened frames the report says that the video is dark.
+DARK_SHARE = 0.2
+
+
+def _dark_warning(share: float) -> str:
+    return (f"The video is very dark ({share:.0%} of the frames were brightened for the pose "
+            "model). Where the person could not be found nothing was judged; more light in "
+            "front of the person helps.")
+
+
+def _switch_warning(times: int) -> str:
+    return (f"The person in view changed suddenly {times} time{'s' if times > 1 else ''} (someone "
+            "else came into view, or the video cuts); a rep in progress then was not counted, and "
+            "counting went on only from the start position.")
 
 
 @dataclass
@@ -55,6 +72,8 @@ def _finish(engine: ExerciseEngine, state: EngineState | None, source: str, fps:
     h = engine.history
     if h.frames and not h.frames_with_pose and NO_PERSON_WARNING not in warnings:
         warnings.append(NO_PERSON_WARNING)
+    if h.fault_counts.get(ONE_PERSON):
+        warnings.append(_switch_warning(h.fault_counts[ONE_PERSON]))
     return build_report(
         engine.exercise, h, source=source, fps=fps, duration_s=duration, stride=stride,
         pose_ms=pose_s / pose_frames * 1000 if pose_frames else 0.0,
@@ -79,9 +98,11 @@ def auto_stride(fps: float) -> int:
 
 def analyze_video(path: str, exercise: Exercise, *, stride: int | None = 1, annotate_to: str | None = None,
                   track_to: str | None = None, progress: Progress | None = None,
-                  max_side: int | None = DEFAULT_MAX_SIDE) -> Report:
+                  max_side: int | None = DEFAULT_MAX_SIDE, mirrored: bool = False) -> Report:
     """Analyse a video file. stride N runs the model on every Nth frame (None: auto_stride of
     the clip's fps); an annotated video still gets every frame, drawn with the latest state.
+    mirrored: the file was recorded mirrored (a selfie camera); it is flipped back so that
+    left and right are the person's.
 
     Decoding runs ahead of the model and drawing + encoding behind it, each on its own thread
     (background.py), so on a second core they cost little wall time."""
@@ -107,7 +128,8 @@ def analyze_video(path: str, exercise: Exercise, *, stride: int | None = 1, anno
         if track:
             write_header(track, TrackHeader(os.path.basename(path), info.fps, info.width,
                                             info.height, info.duration_s, stride))
-        frames = read_frames(path, max_side=max_side, stride=1 if writer else stride, status=decoded)
+        frames = read_frames(path, max_side=max_side, stride=1 if writer else stride,
+                             status=decoded, mirrored=mirrored)
         with Prefetch(frames, name="posecheck-decode") as ahead, PoseEstimator() as estimator:
             for frame in ahead:
                 last_t = frame.t
@@ -139,7 +161,10 @@ def analyze_video(path: str, exercise: Exercise, *, stride: int | None = 1, anno
                 track.close()
     if progress:
         progress(1.0)
-    duration = info.duration_s or last_t
+    dark = getattr(estimator, "dark_frames", 0)
+    if pose_frames and dark > DARK_SHARE * pose_frames:
+        warnings.append(_dark_warning(dark / pose_frames))
+    duration = max(info.duration_s, last_t)  # a header may understate what the frames span
     problem = decoded.broke_off
     if problem is None and info.duration_s and last_t < info.duration_s * 0.9 - 0.5:
         problem = (f"The video file ends early: only {last_t:.1f} s of its {info.duration_s:.1f} s "

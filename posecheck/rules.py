@@ -27,6 +27,8 @@ SETUP, START, MOVING, WORKING, RETURNING = "setup", "start", "moving", "working"
 MAX_GAP_S = 1.0
 # A condition (not visible / wrong view) is announced only once it lasts this long.
 CONDITION_ANNOUNCE_S = 0.5
+# Said at once when the pose jumps to another body (continuity.py): a second person, or a cut.
+ONE_PERSON = "one_person"
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,16 @@ class RepCounter:
         self.metric = metric
         self._step(metric, side, values, t, events)
         return events
+
+    def person_changed(self, t: float) -> list[RuleEvent]:
+        """The pose now belongs to another body: the rep in progress is dropped (never finished
+        by someone else) and the start position must be seen again before anything counts."""
+        self._rep = None
+        self.phase = SETUP
+        self.metric = None
+        self._last_start_t = None
+        self._last_start_values = {}
+        return [RuleEvent(t, "condition", ONE_PERSON)]
 
     # ---- seeing ------------------------------------------------------------------------
     def _check_condition(self, f: Features | None) -> str | None:

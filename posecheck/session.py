@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from .engine import EngineState
 from .exercises import Exercise
-from .feedback import SAFETY, CueTiming
+from .feedback import SAFETY, Cue, CueTiming
 from .records import RepSummary, SessionRecord, SetRecord
 
 READY_HOLD_S = 1.0  # in the start position this long before a set starts counting
@@ -425,11 +425,16 @@ class Session:
             return []
         if skip_praise and cue.code == "good_rep":
             return []
-        return [Announcement(f"cue.{cue.code}.{_ms(cue.t)}", "cue", cue.message, cue.t)]
+        return [Announcement(cue_key(cue), "cue", cue.message, cue.t)]
 
 
 def _ms(t: float) -> int:
     return int(round(t * 1000))
+
+
+def cue_key(cue: Cue) -> str:
+    """The announcement key of an engine cue (one cue is said at most once)."""
+    return f"cue.{cue.code}.{_ms(cue.t)}"
 
 
 def new_record(exercise: Exercise, plan: SessionPlan, session_id: str, started_at: str,

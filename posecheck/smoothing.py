@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .datatypes import Pose
+from .landmarks import plausible_rows, plausible_world
 
 
 @dataclass(frozen=True)
@@ -56,11 +57,11 @@ class OneEuroFilter:
 
     def __call__(self, x: np.ndarray, t: float, update: np.ndarray | None = None) -> np.ndarray:
         """Filter x at time t. `update` (bool mask over x) marks values allowed to move."""
-        return self.step(np.asarray(x, dtype=np.float64), t, update).copy()
+        return self.step(x, t, update).copy()
 
     def step(self, x: np.ndarray, t: float, update: np.ndarray | None = None) -> np.ndarray:
-        """Like calling the filter with a float64 array, but returns the filter's own state:
-        the caller must not change it."""
+        """Like calling the filter, but returns its own state: the caller must not change it."""
+        x = np.asarray(x, dtype=np.float64)
         if self._x is None or self._t is None or t <= self._t:
             if self._x is None:
                 self._x = x.copy()
@@ -137,44 +138,36 @@ class PoseSmoother:
             self.reset()
         self._last_pose_t = t
         lms = pose.landmarks
-        world = pose.world
-        # image x, y, z (and world x, y, z) per landmark, checked for NaN/inf in one go
-        values = lms[:, :3] if world is None else np.concatenate((lms[:, :3], world), axis=1)
-        finite = np.isfinite(values)
-        all_finite = finite.all()
-        if all_finite:  # the usual case
-            seen = lms[:, 3] >= cfg.min_visibility
-        else:
-            if world is not None and not finite[:, 3:].all():
-                world = None  # world landmarks are used whole or not at all
-            finite = finite[:, :3].all(axis=1)
-            seen = finite & (lms[:, 3] >= cfg.min_visibility)
-            xyz = np.where(finite[:, None], lms[:, :3], 0.0)
-            values = xyz if world is None else np.concatenate((xyz, world), axis=1)
+        xyz = lms[:, :3]
+        finite = plausible_rows(lms)  # NaN, infinite or far-out numbers count as unseen
+        seen = finite & (lms[:, 3] >= cfg.min_visibility)
         if self._last_seen is None:
             self._last_seen = np.where(seen, t, -math.inf)
         long_unseen = t - self._last_seen > cfg.hold_s
         stale = seen & long_unseen  # seen again after a long absence
         held = long_unseen ^ stale  # still unseen, held from the past for too long
         self._last_seen = np.where(seen, t, self._last_seen)
+        all_finite = finite.all()
+        if not all_finite:
+            xyz = np.where(finite[:, None], xyz, 0.0)
         restart = stale.any()
         update = seen[:, None]
+        world = pose.world if plausible_world(pose.world) else None
         if world is None and self._both is not None:
             self._separate()
         out = lms.copy()
         if self._both is not None:
+            both = np.concatenate((xyz, world), axis=1)
             if restart:
-                self._both.restart(stale[:, None], values)
-            smoothed = self._both.step(values, t, update=update)
+                self._both.restart(stale[:, None], both)
+            smoothed = self._both.step(both, t, update=update)
             out[:, :3] = smoothed[:, :3]
             world = smoothed[:, 3:].copy()
         else:
-            xyz = values[:, :3]
             if restart:
                 self._image.restart(stale[:, None], xyz)
             out[:, :3] = self._image.step(xyz, t, update=update)
             if world is not None:
-                world = values[:, 3:]
                 if restart:
                     self._world.restart(stale[:, None], world)
                 world = self._world(world, t, update=update)
@@ -182,4 +175,6 @@ class PoseSmoother:
         unseen = held if all_finite else held | ~finite
         if unseen.any():
             out[unseen, 3] = 0.0
+        if np.isnan(out[:, 3]).any():  # a damaged visibility is no evidence of being seen
+            out[:, 3] = np.nan_to_num(out[:, 3], nan=0.0)
         return Pose(t=pose.t, image_size=pose.image_size, landmarks=out, world=world)

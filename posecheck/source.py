@@ -25,6 +25,10 @@ DEFAULT_MAX_SIDE = 1280
 # fps metadata outside this range is treated as missing (seen in broken or screen-recorded files).
 _PLAUSIBLE_FPS = (1.0, 240.0)
 
+# Frames smaller than this on a side cannot show a person the model can find, and an H.264
+# encoder refuses them; they are refused with a sentence instead.
+MIN_SIDE_PX = 32
+
 
 def _check_file(path: str) -> None:
     if not os.path.exists(path):
@@ -44,6 +48,11 @@ def _open(path: str) -> av.container.InputContainer:
     if not container.streams.video:
         container.close()
         raise VideoError(f"{os.path.basename(path)} has no video track.")
+    if container.streams.video[0].codec_context is None:
+        # FFmpeg knows the container but not the codec of its video (an unknown fourcc)
+        container.close()
+        raise VideoError(f"{os.path.basename(path)} uses a video codec that cannot be decoded. "
+                         "Convert it to MP4 (H.264) and try again.")
     return container
 
 
@@ -100,6 +109,12 @@ def probe(path: str) -> VideoInfo:
         container.close()
 
 
+def _check_size(path: str, width: int, height: int) -> None:
+    if min(width, height) < MIN_SIDE_PX:
+        raise VideoError(f"{os.path.basename(path)} is only {width}x{height} pixels: too small to "
+                         f"see a person (at least {MIN_SIDE_PX} pixels a side are needed).")
+
+
 def _target_size(width: int, height: int, max_side: int | None) -> tuple[int, int] | None:
     if not max_side or max(width, height) <= max_side:
         return None
@@ -108,12 +123,13 @@ def _target_size(width: int, height: int, max_side: int | None) -> tuple[int, in
     return max(2, int(round(width * scale / 2)) * 2), max(2, int(round(height * scale / 2)) * 2)
 
 
-def _upright(image: np.ndarray, rotation: int) -> np.ndarray:
-    if rotation == 0:
-        # PyAV may hand out rows with padding; MediaPipe and the encoder need packed rows
-        return image if image.flags.c_contiguous else np.ascontiguousarray(image)
-    # np.rot90 turns counter-clockwise for positive k
-    return np.ascontiguousarray(np.rot90(image, k=rotation // 90))
+def _upright(image: np.ndarray, rotation: int, mirrored: bool = False) -> np.ndarray:
+    if rotation:
+        image = np.rot90(image, k=rotation // 90)  # counter-clockwise for positive k
+    if mirrored:
+        image = image[:, ::-1]
+    # PyAV may hand out rows with padding; MediaPipe and the encoder need packed rows
+    return image if image.flags.c_contiguous else np.ascontiguousarray(image)
 
 
 @dataclass
@@ -124,12 +140,17 @@ class DecodeStatus:
 
 
 def read_frames(path: str, max_side: int | None = DEFAULT_MAX_SIDE, stride: int = 1,
-                status: DecodeStatus | None = None) -> Iterator[Frame]:
+                status: DecodeStatus | None = None, mirrored: bool = False) -> Iterator[Frame]:
     """Yield frames as RGB with times in seconds from the start of the stream.
 
     stride > 1 decodes every frame (codecs need that) but converts and yields only every
     stride-th one. A file that breaks off part-way ends the stream early; a sentence saying so
     is put in `status.broke_off` when a status is given.
+
+    mirrored: the file was recorded mirrored (some phones save front-camera video that way).
+    A mirrored person is a plausible person whose left and right are swapped, so nothing in
+    the picture can tell; the caller says so and the frames are flipped back here, before the
+    pose model names the sides.
     """
     container = _open(path)
     try:
@@ -146,6 +167,7 @@ def read_frames(path: str, max_side: int | None = DEFAULT_MAX_SIDE, stride: int 
                 if index % stride:
                     continue
                 if size is None:
+                    _check_size(path, raw.width, raw.height)
                     size = _target_size(raw.width, raw.height, max_side) or (raw.width, raw.height)
                 t = _frame_time(raw, index, fps, first_pts)
                 if first_pts is None and raw.pts is not None:
@@ -155,7 +177,7 @@ def read_frames(path: str, max_side: int | None = DEFAULT_MAX_SIDE, stride: int 
                     t = last_t + 1.0 / fps
                 last_t = t
                 image = raw.to_ndarray(format="rgb24", width=size[0], height=size[1])
-                yield Frame(index=index, t=t, image=_upright(image, _rotation(raw)))
+                yield Frame(index=index, t=t, image=_upright(image, _rotation(raw), mirrored))
         except (av.FFmpegError, ValueError) as exc:
             if index <= 0:
                 raise VideoError(f"{os.path.basename(path)} could not be decoded ({_short(exc)}).") from None

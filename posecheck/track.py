@@ -69,6 +69,42 @@ def _array(value, width: int, name: str, line_no: int) -> np.ndarray:
     return arr
 
 
+# Larger than any camera; a bigger "size" is damage, not a video.
+_MAX_SIDE_PX = 100_000
+
+
+def _is_size(value) -> bool:
+    return (isinstance(value, (list, tuple)) and len(value) == 2
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                    and 0 < v <= _MAX_SIDE_PX for v in value))
+
+
+def _number(value, default: float) -> float | None:
+    """A finite, non-negative number from a header field (None/0 -> default), else None."""
+    if value is None or value == 0:
+        return default
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    return float(value) if math.isfinite(value) and value >= 0 else None
+
+
+def _parse_header(obj: dict) -> TrackHeader | None:
+    """The header line, or None when a field is of the wrong kind or out of range."""
+    size = obj.get("size") or [0, 0]
+    fps, duration = _number(obj.get("fps"), 0.0), _number(obj.get("duration_s"), 0.0)
+    stride = _number(obj.get("stride"), 1.0)
+    if fps is None or duration is None or stride is None or stride < 1 or stride != int(stride):
+        return None
+    if _is_size(size):
+        width, height = int(size[0]), int(size[1])
+    elif isinstance(size, (list, tuple)) and len(size) == 2 and 0 in size:
+        width = height = 0  # the source did not know its size
+    else:
+        return None
+    return TrackHeader(source=str(obj.get("source", "")), fps=fps, width=width, height=height,
+                       duration_s=duration, stride=int(stride))
+
+
 def parse_sample(obj: dict, line_no: int, default_size: tuple[int, int] | None) -> TrackSample:
     if not isinstance(obj, dict):
         raise TrackError(f"line {line_no}: expected a JSON object.")
@@ -76,8 +112,7 @@ def parse_sample(obj: dict, line_no: int, default_size: tuple[int, int] | None) 
     if not isinstance(t, (int, float)) or isinstance(t, bool) or not math.isfinite(t):
         raise TrackError(f"line {line_no}: 't' (seconds) is missing or not a number.")
     size = obj.get("size", default_size)
-    if (not isinstance(size, (list, tuple)) or len(size) != 2
-            or not all(isinstance(v, (int, float)) and v > 0 for v in size)):
+    if not _is_size(size):
         raise TrackError(f"line {line_no}: 'size' must be [width, height] in pixels.")
     size = (int(size[0]), int(size[1]))
     if "landmarks" not in obj:
@@ -111,15 +146,10 @@ def read_track(lines: Iterable[str], name: str = "track") -> Iterator[TrackSampl
         except json.JSONDecodeError:
             raise TrackError(f"{name}: line {line_no} is not valid JSON.") from None
         if isinstance(obj, dict) and "posecheck_track" in obj:
-            try:
-                s = obj.get("size") or [0, 0]
-                size = (int(s[0]), int(s[1])) if s[0] and s[1] else None
-                header = TrackHeader(source=str(obj.get("source", "")), fps=float(obj.get("fps") or 0.0),
-                                     width=size[0] if size else 0, height=size[1] if size else 0,
-                                     duration_s=float(obj.get("duration_s") or 0.0),
-                                     stride=int(obj.get("stride") or 1))
-            except (TypeError, ValueError, IndexError):
-                raise TrackError(f"{name}: line {line_no}: the header line is malformed.") from None
+            header = _parse_header(obj)
+            if header is None:
+                raise TrackError(f"{name}: line {line_no}: the header line is malformed.")
+            size = (header.width, header.height) if header.width else None
             yield header
             continue
         try:

@@ -229,3 +229,23 @@ def test_the_hold_ring_shrinks_as_the_hold_is_done(fraction, dash):
     circumference = float(re.search(r'stroke-dasharray="([\d.]+)"', svg).group(1))
     offset = float(re.search(r'stroke-dashoffset="([\d.]+)"', svg).group(1))
     assert offset == pytest.approx(dash * circumference, abs=0.1)
+
+
+def test_the_video_shows_the_count_of_the_set_and_only_the_cues_said(library):
+    from posecheck.engine import ExerciseEngine
+    from posecheck.session import Session
+
+    ex = library.get("good_morning")
+    engine, session = ExerciseEngine(ex), Session(ex, SessionPlan.live(ex, sets=2, rest_s=2.0))
+    said, hidden = [], 0
+    keys = reps(HINGE, STAND, 5) + [Key(0.0, {}, hold_s=4.0)] + reps({**HINGE, "knee": 75.0}, STAND, 2)
+    for t, pose in poses(synth.standing, STAND, keys):
+        state = engine.update(pose, t)
+        said += session.update(state).announcements
+        shown = live.video_state(state, session.status(t), said)
+        assert shown.reps == session.status(t).reps and shown.reps_by_side == {}
+        if shown.cue is not None:
+            assert shown.cue.message in [a.text for a in said if a.kind == "cue"]
+        hidden += state.cue is not None and shown.cue is None
+    assert state.reps == 7 and shown.reps == 2
+    assert hidden  # the engine's own "ready" (the session says its own a second later)

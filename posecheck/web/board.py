@@ -102,7 +102,7 @@ CSS = """
 .pc-ring {display: block; margin: 0.2em 0}
 .pc-summary {font-size: 1.3rem; border-collapse: collapse; margin-top: 0.5em}
 .pc-summary td, .pc-summary th {padding: 0.2em 0.8em; border-bottom: 1px solid #ccc}
-.pc-said {font-size: 1.1rem; color: #333; padding-left: 1.2em}
+.pc-said {font-size: 1.1rem; color: #333; list-style: none; padding-left: 0}
 .pc-said-t {color: #888; font-variant-numeric: tabular-nums}
 </style>
 """

@@ -19,10 +19,11 @@ from collections import deque
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
+from ..engine import EngineState
 from ..errors import PosecheckError
 from ..exercises import Exercise
 from ..records import ABANDONED, FINISHED, SOURCE_LIVE, SessionRecord
-from ..session import Announcement, Session, SessionPlan, SessionStatus, new_record
+from ..session import Announcement, Session, SessionPlan, SessionStatus, cue_key, new_record
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ class LiveSnapshot:
     phase: str = "waiting"
     frames: int = 0
     person: bool = False
+    dark: bool = False  # the last frame was very dark (brightened for the model)
     error: str = ""
     t: float = 0.0  # session clock (seconds since the stream started) of the latest frame
     session_id: str = ""  # prefixes announcement keys: unique across sessions and tabs
@@ -167,12 +169,14 @@ class LiveProcessor:
                 exercise_id=self.exercise.id, reps=state.reps,
                 reps_by_side=dict(state.reps_by_side), phase=state.phase,
                 frames=self._snapshot.frames + 1, person=pose is not None, t=state.t,
+                dark=bool(getattr(estimator, "last_frame_dark", False)),
                 session_id=self._session_id, session=self._session.status(state.t),
                 said=tuple(self._said), history_note=self._store_failed)
             overlay = self._overlay
+            shown = video_state(state, self._snapshot.session, self._said)
         self._flush()
         # drawing needs no lock: the page thread only ever reads the snapshot
-        return overlay.draw(rgb, state)
+        return overlay.draw(rgb, shown)
 
     def _step(self, step, t: float) -> None:
         """Record what a frame changed; history writes are queued for _flush."""
@@ -248,9 +252,11 @@ class LiveProcessor:
         watch (the session has ended)."""
         with self._lock:
             if not self._open:
+                self._watchdog = None  # under the lock: the next session starts its own
                 return True
             if self._last_frame is None or self._clock() - self._last_frame < STALL_S:
                 return False
+            self._watchdog = None
             log.info("no camera frame for %.0f s: the session is saved as abandoned", STALL_S)
             self._close_locked(ABANDONED)
             self._restart_on_frame = True
@@ -258,7 +264,8 @@ class LiveProcessor:
         return True
 
     def _start_watchdog(self) -> None:
-        if self._watchdog is not None and self._watchdog.is_alive():
+        """One thread per processor while a session is open (called with the lock held)."""
+        if self._watchdog is not None:
             return
         ref = weakref.ref(self)
 
@@ -312,6 +319,14 @@ class LiveProcessor:
         with self._lock:
             self._store_failed = f"This session is not being saved: {sentence}"
             self._snapshot = replace(self._snapshot, history_note=self._store_failed)
+
+
+def video_state(state, status: SessionStatus | None, said) -> EngineState:
+    """The engine state as the live video should show it: the count of the set in progress
+    (as on the board, not the engine's running total) and only a cue the session has said."""
+    said_cue = state.cue is not None and any(a.key == cue_key(state.cue) for a in said)
+    return replace(state, reps=status.reps if status else 0, reps_by_side={},
+                   cue=state.cue if said_cue else None)
 
 
 def _default_store():

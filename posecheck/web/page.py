@@ -72,9 +72,14 @@ def review_section(ex: Exercise) -> None:
                 f"({', '.join(review.VIDEO_TYPES)}; up to {review.MAX_UPLOAD_MB} MB). "
                 "It is analysed on this server and deleted straight afterwards.")
     uploaded = st.file_uploader("Video to review", type=list(review.VIDEO_TYPES), key="upload")
+    mirrored = st.checkbox(
+        "Mirrored video (some phones save front-camera video flipped)", key="mirrored",
+        help="In a mirrored video your raised left hand shows on the left of the picture, as "
+             "in a mirror. Nothing in the picture itself tells; tick this so that left and "
+             "right are counted as yours.")
     if uploaded is None:
         return
-    key = (uploaded.file_id, ex.id)
+    key = (uploaded.file_id, ex.id, mirrored)
     result = st.session_state.get(REVIEW_KEY)
     if result is None or result.key != key:
         bar = st.progress(0.0, text="Analysing the video...")
@@ -82,7 +87,7 @@ def review_section(ex: Exercise) -> None:
         def progress(fraction: float) -> None:
             bar.progress(min(1.0, max(0.0, float(fraction))), text="Analysing the video...")
 
-        result = review.review_upload(uploaded, ex, key, progress=progress)
+        result = review.review_upload(uploaded, ex, key, progress=progress, mirrored=mirrored)
         bar.empty()
         st.session_state[REVIEW_KEY] = result
     show_review(result)
@@ -228,6 +233,8 @@ def live_section(ex: Exercise, start_stream=None, poll_s: float = 0.3) -> None:
             message.warning(snap.error)
         elif snap.history_note:
             message.warning(snap.history_note)
+        elif snap.frames and not snap.person and snap.dark:
+            message.info("It is too dark to see you: turn on a light in front of you.")
         elif snap.frames and not snap.person:
             message.info("No person in view yet.")
         elif not snap.frames:

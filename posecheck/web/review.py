@@ -42,15 +42,17 @@ def _suffix(name: str) -> str:
 
 
 def review_file(path: str, exercise: Exercise, key: tuple = (), name: str = "",
-                progress=None) -> ReviewResult:
-    """Analyse a video already on disk; errors become a sentence in result.error."""
+                progress=None, mirrored: bool = False) -> ReviewResult:
+    """Analyse a video already on disk; errors become a sentence in result.error.
+    mirrored: the video was recorded mirrored (selfie camera); it is flipped back."""
     result = ReviewResult(key=key, name=name or os.path.basename(path))
     with tempfile.TemporaryDirectory(prefix="posecheck-out-") as tmp:
         out = os.path.join(tmp, "annotated.mp4")
         try:
             from ..pipeline import analyze_video
 
-            report = analyze_video(path, exercise, stride=None, annotate_to=out, progress=progress)
+            report = analyze_video(path, exercise, stride=None, annotate_to=out, progress=progress,
+                                   mirrored=mirrored)
         except PosecheckError as exc:
             result.error = str(exc)
             return result
@@ -68,7 +70,8 @@ def review_file(path: str, exercise: Exercise, key: tuple = (), name: str = "",
     return result
 
 
-def review_upload(uploaded, exercise: Exercise, key: tuple, progress=None) -> ReviewResult:
+def review_upload(uploaded, exercise: Exercise, key: tuple, progress=None,
+                  mirrored: bool = False) -> ReviewResult:
     """Check the size, copy the upload to a private temporary folder (under a fixed name, never
     the uploaded one), analyse it, and delete the copy."""
     name = getattr(uploaded, "name", "") or "video"
@@ -90,7 +93,8 @@ def review_upload(uploaded, exercise: Exercise, key: tuple, progress=None) -> Re
             log.exception("saving the upload failed")
             return ReviewResult(key=key, name=name,
                                 error="The upload could not be saved on the server. Try again.")
-        return review_file(path, exercise, key=key, name=name, progress=progress)
+        return review_file(path, exercise, key=key, name=name, progress=progress,
+                           mirrored=mirrored)
 
 
 def reps_text(report: Report) -> list[tuple[str, int]]:
