@@ -20,17 +20,16 @@ standing shoulder to shoulder moves less than the threshold and goes unnoticed (
 from __future__ import annotations
 
 import math
-
-import numpy as np
+import statistics
 
 from . import landmarks as L
 from .datatypes import Pose
 
 # The joints that say where the body is (the face and fingers would add noise, not evidence).
-BODY_JOINTS = np.array([
+BODY_JOINTS = (
     L.NOSE, L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_ELBOW, L.RIGHT_ELBOW, L.LEFT_WRIST,
     L.RIGHT_WRIST, L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE,
-    L.RIGHT_ANKLE])
+    L.RIGHT_ANKLE)
 
 JUMP = 0.5  # median joint displacement between consecutive poses, in body sizes
 SIZE_JUMP = math.log(2.2)  # change of body size between consecutive poses, as a log ratio
@@ -41,12 +40,26 @@ SIZE_JUMP_PER_S = 0.5
 _FRAME_S = 0.1  # gaps up to this are consecutive frames (10 fps and up)
 
 
-def _body(pose: Pose) -> tuple[np.ndarray, float] | None:
+# Plain floats over 13 joints: this runs on every pose, and numpy's per-call overhead on
+# arrays this small costs several times the arithmetic.
+_XY_LOW, _XY_HIGH = L.PLAUSIBLE_XY
+_Z = L.PLAUSIBLE_Z
+
+
+def _body(pose: Pose) -> tuple[list[tuple[float, float]], float] | None:
     """Body joints in pixels and the body size, or None when they are not usable numbers."""
-    if not L.plausible_rows(pose.landmarks[BODY_JOINTS]).all():
-        return None
-    joints = pose.pixels[BODY_JOINTS]
-    size = float(np.linalg.norm(joints.max(axis=0) - joints.min(axis=0)))
+    rows = pose.landmarks.tolist()
+    w, h = pose.image_size
+    joints = []
+    for i in BODY_JOINTS:
+        x, y, z = rows[i][:3]
+        # the same test as landmarks.plausible_rows; NaN fails every comparison
+        if not (_XY_LOW <= x <= _XY_HIGH and _XY_LOW <= y <= _XY_HIGH and -_Z <= z <= _Z):
+            return None
+        joints.append((x * w, y * h))
+    xs, ys = [p[0] for p in joints], [p[1] for p in joints]
+    dx, dy = max(xs) - min(xs), max(ys) - min(ys)
+    size = math.sqrt(dx * dx + dy * dy)
     if not size > 1.0:  # a body of less than a pixel is not a body (nor is a bad image size)
         return None
     return joints, size
@@ -61,7 +74,7 @@ class PersonContinuity:
         self.reset()
 
     def reset(self) -> None:
-        self._last: tuple[np.ndarray, float] | None = None
+        self._last: tuple[list[tuple[float, float]], float] | None = None
         self._last_t: float | None = None
 
     def changed(self, pose: Pose | None) -> bool:
@@ -77,6 +90,7 @@ class PersonContinuity:
             return False
         gap = max(0.0, pose.t - last_t - _FRAME_S)
         joints, size = body
-        moved = float(np.median(np.linalg.norm(joints - last[0], axis=1))) / max(size, last[1])
+        steps = [math.sqrt((x - a) * (x - a) + (y - b) * (y - b)) for (x, y), (a, b) in zip(joints, last[0])]
+        moved = statistics.median(steps) / max(size, last[1])
         grown = abs(math.log(size / last[1]))
         return moved > JUMP + JUMP_PER_S * gap or grown > SIZE_JUMP + SIZE_JUMP_PER_S * gap

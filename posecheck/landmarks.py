@@ -56,19 +56,21 @@ PLAUSIBLE_Z = 5.0
 PLAUSIBLE_WORLD_M = 5.0
 
 
+# x, y, z are plausible when |value - middle| <= half-width: one comparison per value, which
+# NaN and infinities fail as well (the checks run on every pose of every stream)
+_MIDDLE = np.array([(PLAUSIBLE_XY[0] + PLAUSIBLE_XY[1]) / 2] * 2 + [0.0])
+_HALF_WIDTH = np.array([(PLAUSIBLE_XY[1] - PLAUSIBLE_XY[0]) / 2] * 2 + [PLAUSIBLE_Z])
+
+
 def plausible_rows(landmarks: np.ndarray) -> np.ndarray:
     """Per landmark row (x, y, z[, visibility]): finite and within the plausible range."""
-    xyz = landmarks[:, :3]
     with np.errstate(invalid="ignore"):
-        ok = np.isfinite(xyz).all(axis=1)
-        ok &= (xyz[:, :2] >= PLAUSIBLE_XY[0]).all(axis=1) & (xyz[:, :2] <= PLAUSIBLE_XY[1]).all(axis=1)
-        ok &= np.abs(xyz[:, 2]) <= PLAUSIBLE_Z
-    return ok
+        return (np.abs(landmarks[:, :3] - _MIDDLE) <= _HALF_WIDTH).all(axis=1)
 
 
 def plausible_world(world: np.ndarray | None) -> bool:
-    return world is not None and bool(np.isfinite(world).all()) and bool(
-        np.abs(world).max() <= PLAUSIBLE_WORLD_M)
+    # the largest magnitude is NaN when any value is, and NaN fails the comparison
+    return world is not None and bool(np.abs(world).max() <= PLAUSIBLE_WORLD_M)
 
 
 def joint_index(joint: str, side: str) -> int:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .datatypes import Pose
-from .landmarks import plausible_rows, plausible_world
+from .landmarks import PLAUSIBLE_WORLD_M, PLAUSIBLE_XY, PLAUSIBLE_Z, plausible_rows, plausible_world
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,13 @@ class SmoothingConfig:
 
 
 DEFAULT_SMOOTHING = SmoothingConfig()
+
+# |value - middle| <= half-width per column of (x, y, z, visibility) and of (x, y, z, world x,
+# y, z, visibility): the plausible ranges of landmarks.py; visibility is only checked for NaN.
+_MIDDLE_4 = np.array([0.5 * sum(PLAUSIBLE_XY)] * 2 + [0.0, 0.0])
+_HALF_4 = np.array([0.5 * (PLAUSIBLE_XY[1] - PLAUSIBLE_XY[0])] * 2 + [PLAUSIBLE_Z, math.inf])
+_MIDDLE_7 = np.concatenate((_MIDDLE_4[:3], [0.0] * 3, _MIDDLE_4[3:]))
+_HALF_7 = np.concatenate((_HALF_4[:3], [PLAUSIBLE_WORLD_M] * 3, _HALF_4[3:]))
 
 
 def _alpha(cutoff_hz: np.ndarray | float, dt: float) -> np.ndarray | float:
@@ -138,26 +145,39 @@ class PoseSmoother:
             self.reset()
         self._last_pose_t = t
         lms = pose.landmarks
-        xyz = lms[:, :3]
-        finite = plausible_rows(lms)  # NaN, infinite or far-out numbers count as unseen
-        seen = finite & (lms[:, 3] >= cfg.min_visibility)
+        world = pose.world
+        # One pass over x, y, z, (world x, y, z,) visibility: is every number plausible (the
+        # checks of landmarks.plausible_rows / plausible_world; NaN fails them all)?
+        if world is None:
+            values, middle, half = lms, _MIDDLE_4, _HALF_4
+        else:
+            values = np.concatenate((lms[:, :3], world, lms[:, 3:]), axis=1)
+            middle, half = _MIDDLE_7, _HALF_7
+        with np.errstate(invalid="ignore"):
+            ok = np.abs(values - middle) <= half
+        all_ok = ok.all()
+        if all_ok:  # the usual case
+            finite = None
+            seen = lms[:, 3] >= cfg.min_visibility
+            xyz = values[:, :3]
+        else:
+            finite = plausible_rows(lms)  # NaN, infinite or far-out numbers count as unseen
+            seen = finite & (lms[:, 3] >= cfg.min_visibility)
+            xyz = np.where(finite[:, None], lms[:, :3], 0.0)
+            world = world if plausible_world(world) else None
         if self._last_seen is None:
             self._last_seen = np.where(seen, t, -math.inf)
         long_unseen = t - self._last_seen > cfg.hold_s
         stale = seen & long_unseen  # seen again after a long absence
         held = long_unseen ^ stale  # still unseen, held from the past for too long
         self._last_seen = np.where(seen, t, self._last_seen)
-        all_finite = finite.all()
-        if not all_finite:
-            xyz = np.where(finite[:, None], xyz, 0.0)
         restart = stale.any()
         update = seen[:, None]
-        world = pose.world if plausible_world(pose.world) else None
         if world is None and self._both is not None:
             self._separate()
         out = lms.copy()
         if self._both is not None:
-            both = np.concatenate((xyz, world), axis=1)
+            both = values[:, :6] if all_ok else np.concatenate((xyz, world), axis=1)
             if restart:
                 self._both.restart(stale[:, None], both)
             smoothed = self._both.step(both, t, update=update)
@@ -172,9 +192,9 @@ class PoseSmoother:
                     self._world.restart(stale[:, None], world)
                 world = self._world(world, t, update=update)
         # a landmark held from the past is reported as unseen, so rules never judge it
-        unseen = held if all_finite else held | ~finite
+        unseen = held if finite is None else held | ~finite
         if unseen.any():
             out[unseen, 3] = 0.0
-        if np.isnan(out[:, 3]).any():  # a damaged visibility is no evidence of being seen
+        if not all_ok and np.isnan(out[:, 3]).any():  # a damaged visibility is no evidence of being seen
             out[:, 3] = np.nan_to_num(out[:, 3], nan=0.0)
         return Pose(t=pose.t, image_size=pose.image_size, landmarks=out, world=world)
