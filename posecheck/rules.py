@@ -79,19 +79,19 @@ class _RepInProgress:
 
 # Speed is measured over this span: frame-to-frame differences of a smoothed angle still
 # carry a few deg/s of jitter at 30 fps.
-_SPEED_SPAN_S = 0.2
+SPEED_SPAN_S = 0.2
 
 
 def _speeds(samples: list[tuple[float, float]]) -> list[float]:
-    """|d angle / dt| at each sample, as a central difference over about _SPEED_SPAN_S."""
+    """|d angle / dt| at each sample, as a central difference over about SPEED_SPAN_S."""
     out = []
     j0 = j1 = 0
     n = len(samples)
     for i, (t, _) in enumerate(samples):
-        while samples[j0][0] < t - _SPEED_SPAN_S / 2:
+        while samples[j0][0] < t - SPEED_SPAN_S / 2:
             j0 += 1
         j1 = max(j1, i)
-        while j1 + 1 < n and samples[j1 + 1][0] <= t + _SPEED_SPAN_S / 2:
+        while j1 + 1 < n and samples[j1 + 1][0] <= t + SPEED_SPAN_S / 2:
             j1 += 1
         (ta, va), (tb, vb) = samples[j0], samples[j1]
         out.append(abs(vb - va) / (tb - ta) if tb > ta else 0.0)

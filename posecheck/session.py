@@ -32,6 +32,7 @@ from .engine import EngineState
 from .exercises import Exercise
 from .feedback import SAFETY, Cue, CueTiming
 from .records import RepSummary, SessionRecord, SetRecord
+from .rules import SPEED_SPAN_S
 
 READY_HOLD_S = 1.0  # in the start position this long before a set starts counting
 REST_GAP_S = 10.0  # a video: a pause between reps longer than this starts a new set
@@ -164,8 +165,6 @@ class _HoldTimer:
     measured the way the rules measure a rep's hold (near the peak and slower than
     still_below), but as it happens, for a shrinking ring and the release word."""
 
-    SPAN_S = 0.2  # speed over this span: frame-to-frame differences are jitter
-
     def __init__(self, band: float, still_below: float):
         self.band, self.still_below = band, still_below
         self.reset()
@@ -178,7 +177,7 @@ class _HoldTimer:
 
     def feed(self, t: float, m: float) -> float:
         self._recent.append((t, m))
-        while len(self._recent) > 2 and self._recent[1][0] <= t - self.SPAN_S:
+        while len(self._recent) > 2 and self._recent[1][0] <= t - SPEED_SPAN_S:
             self._recent.popleft()
         self._peak = max(self._peak, m)
         t0, m0 = self._recent[0]
