@@ -41,24 +41,26 @@ SIZE_JUMP_PER_S = 0.5
 _FRAME_S = 0.1  # gaps up to this are consecutive frames (10 fps and up)
 
 
-# Plain floats over 13 joints: this runs on every pose, and numpy's per-call overhead on
-# arrays this small costs several times the arithmetic.
-_XY_LOW, _XY_HIGH = L.PLAUSIBLE_XY
-_Z = L.PLAUSIBLE_Z
 _BODY_ROWS = np.array(BODY_JOINTS)
 _MEDIAN = len(BODY_JOINTS) // 2  # an odd count: the median is the middle value
+# the test of landmarks.plausible_rows as |value - middle| <= half-width, spelled out over the
+# body rows' (x, y, z, visibility) (arrays of one shape are cheaper to compare than a
+# broadcast row); the visibility column is not part of the test
+_MIDDLE = np.array([[0.5 * sum(L.PLAUSIBLE_XY)] * 2 + [0.0, 0.0]] * len(BODY_JOINTS))
+_HALF = np.array([[0.5 * (L.PLAUSIBLE_XY[1] - L.PLAUSIBLE_XY[0])] * 2 + [L.PLAUSIBLE_Z, np.inf]] * len(BODY_JOINTS))
 
 
 def _body(pose: Pose) -> tuple[list[float], list[float], float] | None:
     """Body joints' x and y in pixels, and the body size; None when they are not usable numbers."""
+    rows = pose.landmarks.take(_BODY_ROWS, axis=0)
+    ok = (np.abs(rows - _MIDDLE) <= _HALF)[:, :3]  # NaN fails
+    if np.count_nonzero(ok) != ok.size:
+        return None
+    # plain floats from here: numpy's per-call overhead on 13 points costs more than the maths
     w, h = pose.image_size
-    xs, ys = [], []
-    for x, y, z, _ in pose.landmarks.take(_BODY_ROWS, axis=0).tolist():
-        # the same test as landmarks.plausible_rows; NaN fails every comparison
-        if not (_XY_LOW <= x <= _XY_HIGH and _XY_LOW <= y <= _XY_HIGH and -_Z <= z <= _Z):
-            return None
-        xs.append(x * w)
-        ys.append(y * h)
+    rows = rows.tolist()
+    xs = [r[0] * w for r in rows]
+    ys = [r[1] * h for r in rows]
     dx, dy = max(xs) - min(xs), max(ys) - min(ys)
     size = math.sqrt(dx * dx + dy * dy)
     if not size > 1.0:  # a body of less than a pixel is not a body (nor is a bad image size)
