@@ -61,7 +61,8 @@ def _clip1(x: float) -> float:
 
 
 def _acos_deg(cos: float) -> float:
-    return math.degrees(math.acos(_clip1(cos)))
+    # _clip1 written out: this runs several times per frame
+    return math.degrees(math.acos(1.0 if cos > 1.0 else -1.0 if cos < -1.0 else cos))
 
 
 def _norm(v: Vec) -> float:
@@ -75,7 +76,8 @@ def _angle_at(a: Vec, b: Vec, c: Vec) -> float:
     n = math.hypot(v1x, v1y) * math.hypot(v2x, v2y)
     if n < 1e-9:
         return math.nan
-    return _acos_deg((v1x * v2x + v1y * v2y) / n)
+    cos = (v1x * v2x + v1y * v2y) / n
+    return math.degrees(math.acos(1.0 if cos > 1.0 else -1.0 if cos < -1.0 else cos))
 
 
 def _flexion(a: Vec, b: Vec, c: Vec) -> float:

@@ -33,8 +33,8 @@ class SmoothingConfig:
 
 DEFAULT_SMOOTHING = SmoothingConfig()
 
-# |value - middle| <= half-width per value of (x, y, z, visibility) and of (x, y, z, world x,
-# y, z, visibility) rows: the plausible ranges of landmarks.py. Visibility is only checked for
+# |value - middle| <= half-width per value of (x, y, z, visibility) and of (x, y, z,
+# visibility, world x, y, z) rows: the plausible ranges of landmarks.py. Visibility is only checked for
 # being a number (in the 7-column layout, also for not being absurdly large, since there it
 # goes through the filter's arithmetic). Spelled out per landmark because numpy operations
 # between arrays of one shape are cheaper than broadcasting a row.
@@ -42,8 +42,8 @@ _ROW_MIDDLE_4 = [0.5 * sum(PLAUSIBLE_XY)] * 2 + [0.0, 0.0]
 _ROW_HALF_4 = [0.5 * (PLAUSIBLE_XY[1] - PLAUSIBLE_XY[0])] * 2 + [PLAUSIBLE_Z, math.inf]
 _MIDDLE_4 = np.array([_ROW_MIDDLE_4] * NUM_LANDMARKS)
 _HALF_4 = np.array([_ROW_HALF_4] * NUM_LANDMARKS)
-_MIDDLE_7 = np.array([_ROW_MIDDLE_4[:3] + [0.0] * 3 + [0.0]] * NUM_LANDMARKS)
-_HALF_7 = np.array([_ROW_HALF_4[:3] + [PLAUSIBLE_WORLD_M] * 3 + [1e6]] * NUM_LANDMARKS)
+_MIDDLE_7 = np.array([_ROW_MIDDLE_4 + [0.0] * 3] * NUM_LANDMARKS)
+_HALF_7 = np.array([_ROW_HALF_4[:3] + [1e6] + [PLAUSIBLE_WORLD_M] * 3] * NUM_LANDMARKS)
 
 
 def _alpha(cutoff_hz: np.ndarray | float, dt: float) -> np.ndarray | float:
@@ -75,12 +75,11 @@ class OneEuroFilter:
     def __call__(self, x: np.ndarray, t: float, update: np.ndarray | None = None) -> np.ndarray:
         """Filter x at time t. `update` (bool mask broadcasting over x) marks values allowed
         to move; the others keep their value and speed."""
-        return self.step(x, t, update).copy()
+        return self.step(np.asarray(x, dtype=np.float64), t, update).copy()
 
     def step(self, x: np.ndarray, t: float, update: np.ndarray | None = None) -> np.ndarray:
-        """Like calling the filter, but returns its own state: the caller must not change it.
-        The state is replaced, never changed in place, so earlier results stay valid."""
-        x = np.asarray(x, dtype=np.float64)
+        """Like calling the filter, but returns its own state (x, a float array), which is a
+        new array on every step: earlier results stay valid."""
         if self._x is None or self._t is None or t <= self._t:
             if self._x is None:
                 self._x = x.copy()
@@ -99,17 +98,21 @@ class OneEuroFilter:
             self._beta_full = np.broadcast_to(np.asarray(self.beta, dtype=np.float64), x.shape).copy()
         two_pi_dt = 2.0 * math.pi * dt
         a_d = two_pi_dt * self.d_cutoff_hz / (two_pi_dt * self.d_cutoff_hz + 1.0)
-        diff = x - self._x
         # a value that may not move gets gains of 0: x and its speed stay as they were
-        gain_d = a_d if update is None else update * a_d
-        dx_hat = self._dx + gain_d * (diff * (1.0 / dt) - self._dx)
-        c = self._beta_full * np.abs(dx_hat)
+        gain_d, k = (a_d, two_pi_dt) if update is None else (update * a_d, update * two_pi_dt)
+        diff = x - self._x
+        dx_hat = diff * (1.0 / dt)
+        dx_hat -= self._dx
+        dx_hat *= gain_d
+        dx_hat += self._dx
+        c = np.abs(dx_hat)
+        c *= self._beta_full
         c += self.min_cutoff_hz
-        c *= two_pi_dt
-        a = c / (c + 1.0)
-        if update is not None:
-            a *= update
-        x_hat = self._x + a * diff
+        c *= k
+        x_hat = c + 1.0
+        np.divide(c, x_hat, out=x_hat)
+        x_hat *= diff
+        x_hat += self._x
         self._x, self._dx, self._t = x_hat, dx_hat, t
         return x_hat
 
@@ -138,16 +141,16 @@ class PoseSmoother:
     """Smooths one person's landmarks over time. One per stream.
 
     Image and world landmarks share one timeline while every pose has both (MediaPipe's
-    always do), so they run as one filter over rows of (x, y, z, world x, y, z, visibility)
+    always do), so they run as one filter over rows of (x, y, z, visibility, world x, y, z)
     with a speed gain per column: the same arithmetic per value as separate filters, in a
-    third of the numpy calls. The visibility column rides along because a contiguous array
-    is cheaper to work on than a slice of one; its filtered value is never used. The first
-    pose without usable world landmarks splits off the image and world filters until the next
-    reset."""
+    third of the numpy calls, and the smoothed pose is two views of the filter's output. The
+    visibility column rides along because one contiguous array is cheaper to work on than
+    slices of it; its filtered value is replaced by the pose's own. The first pose without
+    usable world landmarks splits off the image and world filters until the next reset."""
 
     def __init__(self, config: SmoothingConfig = DEFAULT_SMOOTHING):
         self.config = config
-        self._beta7 = np.array([config.beta] * 3 + [config.world_beta] * 4)
+        self._beta7 = np.array([config.beta] * 4 + [config.world_beta] * 3)
         self.reset()
 
     def reset(self) -> None:
@@ -159,7 +162,7 @@ class PoseSmoother:
         self._last_pose_t: float | None = None
 
     def _separate(self) -> None:
-        self._image, self._world = self._both.split(slice(0, 3), slice(3, 6))
+        self._image, self._world = self._both.split(slice(0, 3), slice(4, 7))
         self._both = None
 
     def __call__(self, pose: Pose | None) -> Pose | None:
@@ -177,18 +180,19 @@ class PoseSmoother:
         if world is None:
             values, middle, half = lms, _MIDDLE_4, _HALF_4
         else:
-            values = np.concatenate((lms[:, :3], world, lms[:, 3:]), axis=1)
+            values = np.concatenate((lms, world), axis=1)
             middle, half = _MIDDLE_7, _HALF_7
         ok = np.abs(values - middle) <= half
         all_ok = np.count_nonzero(ok) == ok.size
+        visibility = lms[:, 3:]
         # per landmark as a 33x1 column, so that it masks whole rows of the filter
         if all_ok:  # the usual case
             finite = None
-            seen = lms[:, 3:] >= cfg.min_visibility
+            seen = visibility >= cfg.min_visibility
             xyz = values[:, :3]
         else:
             finite = plausible_rows(lms)[:, None]  # NaN, infinite or far-out numbers count as unseen
-            seen = finite & (lms[:, 3:] >= cfg.min_visibility)
+            seen = finite & (visibility >= cfg.min_visibility)
             xyz = np.where(finite, lms[:, :3], 0.0)
             world = world if plausible_world(world) else None
         if self._last_seen is None:
@@ -201,17 +205,22 @@ class PoseSmoother:
         if world is None and self._both is not None:
             self._separate()
         if self._both is not None:
-            rows = values if all_ok else np.concatenate((xyz, world, np.zeros_like(xyz[:, :1])), axis=1)
+            # a damaged visibility never enters the filter's arithmetic
+            rows = values if all_ok else np.concatenate((xyz, np.zeros_like(visibility), world), axis=1)
             if restart:
                 self._both.restart(stale, rows)
             smoothed = self._both.step(rows, t, update=seen)
-            # the filter replaces its state on every step, never changes it: a view is safe
-            out = np.concatenate((smoothed[:, :3], lms[:, 3:]), axis=1)
-            world = smoothed[:, 3:6]
+            if all_ok:
+                # the step's output is a new array: the pose can be views of it
+                smoothed[:, 3:4] = visibility
+                out = smoothed[:, :4]
+            else:
+                out = np.concatenate((smoothed[:, :3], visibility), axis=1)
+            world = smoothed[:, 4:]
         else:
             if restart:
                 self._image.restart(stale, xyz)
-            out = np.concatenate((self._image.step(xyz, t, update=seen), lms[:, 3:]), axis=1)
+            out = np.concatenate((self._image.step(xyz, t, update=seen), visibility), axis=1)
             if world is not None:
                 if restart:
                     self._world.restart(stale, world)
