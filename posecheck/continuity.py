@@ -20,7 +20,8 @@ standing shoulder to shoulder moves less than the threshold and goes unnoticed (
 from __future__ import annotations
 
 import math
-import statistics
+
+import numpy as np
 
 from . import landmarks as L
 from .datatypes import Pose
@@ -40,29 +41,31 @@ SIZE_JUMP_PER_S = 0.5
 _FRAME_S = 0.1  # gaps up to this are consecutive frames (10 fps and up)
 
 
-# Plain floats over 13 joints: this runs on every pose, and numpy's per-call overhead on
-# arrays this small costs several times the arithmetic.
-_XY_LOW, _XY_HIGH = L.PLAUSIBLE_XY
-_Z = L.PLAUSIBLE_Z
+_BODY_ROWS = np.array(BODY_JOINTS)
+_MEDIAN = len(BODY_JOINTS) // 2  # an odd count: the median is the middle value
+# the test of landmarks.plausible_rows as |value - middle| <= half-width, spelled out over the
+# body rows' (x, y, z, visibility) (arrays of one shape are cheaper to compare than a
+# broadcast row); the visibility column is not part of the test
+_MIDDLE = np.array([[0.5 * sum(L.PLAUSIBLE_XY)] * 2 + [0.0, 0.0]] * len(BODY_JOINTS))
+_HALF = np.array([[0.5 * (L.PLAUSIBLE_XY[1] - L.PLAUSIBLE_XY[0])] * 2 + [L.PLAUSIBLE_Z, np.inf]] * len(BODY_JOINTS))
 
 
-def _body(pose: Pose) -> tuple[list[tuple[float, float]], float] | None:
-    """Body joints in pixels and the body size, or None when they are not usable numbers."""
-    rows = pose.landmarks.tolist()
+def _body(pose: Pose) -> tuple[list[float], list[float], float] | None:
+    """Body joints' x and y in pixels, and the body size; None when they are not usable numbers."""
+    rows = pose.landmarks.take(_BODY_ROWS, axis=0)
+    ok = (np.abs(rows - _MIDDLE) <= _HALF)[:, :3]  # NaN fails
+    if np.count_nonzero(ok) != ok.size:
+        return None
+    # plain floats from here: numpy's per-call overhead on 13 points costs more than the maths
     w, h = pose.image_size
-    joints = []
-    for i in BODY_JOINTS:
-        x, y, z = rows[i][:3]
-        # the same test as landmarks.plausible_rows; NaN fails every comparison
-        if not (_XY_LOW <= x <= _XY_HIGH and _XY_LOW <= y <= _XY_HIGH and -_Z <= z <= _Z):
-            return None
-        joints.append((x * w, y * h))
-    xs, ys = [p[0] for p in joints], [p[1] for p in joints]
+    rows = rows.tolist()
+    xs = [r[0] * w for r in rows]
+    ys = [r[1] * h for r in rows]
     dx, dy = max(xs) - min(xs), max(ys) - min(ys)
     size = math.sqrt(dx * dx + dy * dy)
     if not size > 1.0:  # a body of less than a pixel is not a body (nor is a bad image size)
         return None
-    return joints, size
+    return xs, ys, size
 
 
 class PersonContinuity:
@@ -74,7 +77,7 @@ class PersonContinuity:
         self.reset()
 
     def reset(self) -> None:
-        self._last: tuple[list[tuple[float, float]], float] | None = None
+        self._last: tuple[list[float], list[float], float] | None = None
         self._last_t: float | None = None
 
     def changed(self, pose: Pose | None) -> bool:
@@ -89,8 +92,9 @@ class PersonContinuity:
         if last is None or last_t is None:
             return False
         gap = max(0.0, pose.t - last_t - _FRAME_S)
-        joints, size = body
-        steps = [math.sqrt((x - a) * (x - a) + (y - b) * (y - b)) for (x, y), (a, b) in zip(joints, last[0])]
-        moved = statistics.median(steps) / max(size, last[1])
-        grown = abs(math.log(size / last[1]))
+        xs, ys, size = body
+        last_xs, last_ys, last_size = last
+        squares = sorted([(x - a) * (x - a) + (y - b) * (y - b) for x, y, a, b in zip(xs, ys, last_xs, last_ys)])
+        moved = math.sqrt(squares[_MEDIAN]) / max(size, last_size)
+        grown = abs(math.log(size / last_size))
         return moved > JUMP + JUMP_PER_S * gap or grown > SIZE_JUMP + SIZE_JUMP_PER_S * gap

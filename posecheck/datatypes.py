@@ -73,5 +73,4 @@ class Features:
     side: str  # the body side facing the camera, which the unsided features describe
     values: dict[str, float]
     visible: dict[str, bool] = field(default_factory=dict)
-    visible_both: dict[str, bool] = field(default_factory=dict)
     facing_camera: bool = False

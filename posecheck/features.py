@@ -61,7 +61,8 @@ def _clip1(x: float) -> float:
 
 
 def _acos_deg(cos: float) -> float:
-    return math.degrees(math.acos(_clip1(cos)))
+    # _clip1 written out: this runs several times per frame
+    return math.degrees(math.acos(1.0 if cos > 1.0 else -1.0 if cos < -1.0 else cos))
 
 
 def _norm(v: Vec) -> float:
@@ -75,7 +76,8 @@ def _angle_at(a: Vec, b: Vec, c: Vec) -> float:
     n = math.hypot(v1x, v1y) * math.hypot(v2x, v2y)
     if n < 1e-9:
         return math.nan
-    return _acos_deg((v1x * v2x + v1y * v2y) / n)
+    cos = (v1x * v2x + v1y * v2y) / n
+    return math.degrees(math.acos(1.0 if cos > 1.0 else -1.0 if cos < -1.0 else cos))
 
 
 def _flexion(a: Vec, b: Vec, c: Vec) -> float:
@@ -146,10 +148,11 @@ FEATURE_GROUPS: dict[str, frozenset[str]] = {
 }
 
 _BODY_LEFT = (L.LEFT_SHOULDER, L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE, L.LEFT_ELBOW)
-_PIXELS_USED = (L.NOSE, *sorted(i for pair in L.JOINTS.values() for i in pair))
-# joint name -> ((left index, right index) for the near side and "both", or the centre index)
-_JOINT_PAIRS = tuple(L.JOINTS.items())
-_CENTRE = tuple(L.CENTRE_JOINTS.items())
+# per near side (0 left, 1 right): joint name -> landmark index, the centre joints included
+_NEAR_INDEX = tuple({**{joint: pair[s] for joint, pair in L.JOINTS.items()}, **L.CENTRE_JOINTS} for s in (0, 1))
+# per side: the hip, knee, ankle, shoulder, elbow and wrist
+_SIDED_LIMBS = tuple((s, tuple(L.joint_index(j, s) for j in ("hip", "knee", "ankle", "shoulder", "elbow", "wrist")))
+                     for s in L.SIDES)
 
 
 class FeatureExtractor:
@@ -173,10 +176,13 @@ class FeatureExtractor:
 
     def _choose_side(self, lms: list[list[float]]) -> str:
         # MediaPipe numbers every right landmark one after its left twin
-        pairs = [(lms[i], lms[i + 1]) for i in _BODY_LEFT]
-        dz = _mean([r[2] - left[2] for left, r in pairs])  # > 0: left side nearer
-        dvis = _mean([left[3] - r[3] for left, r in pairs])  # > 0: left side better seen
-        evidence = dz + 0.5 * dvis
+        dzs = [lms[i + 1][2] - lms[i][2] for i in _BODY_LEFT]  # > 0: left side nearer
+        dvis = [lms[i][3] - lms[i + 1][3] for i in _BODY_LEFT]  # > 0: left side better seen
+        # the plain mean when every number is there (the usual case), else the mean of those that are
+        dz, dv = sum(dzs), sum(dvis)
+        dz = dz / len(dzs) if dz == dz else _mean(dzs)
+        dv = dv / len(dvis) if dv == dv else _mean(dvis)
+        evidence = dz + 0.5 * dv
         if self.side is None:
             self.side = "left" if evidence >= 0 else "right"
         elif self.side == "left" and evidence < -SIDE_SWITCH_Z:
@@ -190,16 +196,17 @@ class FeatureExtractor:
         lms = pose.landmarks.tolist()
         w, h = pose.image_size
         w, h = float(w), float(h)
-        # pixels, where 2D angles are true, of the landmarks the features use
-        px = {i: (lms[i][0] * w, lms[i][1] * h) for i in _PIXELS_USED}
         side = self._choose_side(lms)
         near = 0 if side == "left" else 1
+        index = _NEAR_INDEX[near]
+
+        def px(i: int) -> Vec:  # pixels, where 2D angles are true
+            row = lms[i]
+            return (row[0] * w, row[1] * h)
+
         values: dict[str, float] = {}
 
-        def p(joint: str, s: int = near) -> Vec:
-            return px[L.JOINTS[joint][s]]
-
-        ls, rs, lh, rh = px[L.LEFT_SHOULDER], px[L.RIGHT_SHOULDER], px[L.LEFT_HIP], px[L.RIGHT_HIP]
+        ls, rs, lh, rh = px(L.LEFT_SHOULDER), px(L.RIGHT_SHOULDER), px(L.LEFT_HIP), px(L.RIGHT_HIP)
         sh_mid = ((ls[0] + rs[0]) / 2, (ls[1] + rs[1]) / 2)
         hip_mid = ((lh[0] + rh[0]) / 2, (lh[1] + rh[1]) / 2)
         torso_px = math.dist(sh_mid, hip_mid)
@@ -224,21 +231,24 @@ class FeatureExtractor:
                 values["shoulder_x_torso"] = sh_mid[0] / torso_px
                 values["shoulder_y_torso"] = sh_mid[1] / torso_px
 
+        # the near side's
+        shoulder, hip = (rs, rh) if near else (ls, lh)
+        knee = px(index["knee"])
         if "sagittal" in groups:  # on the near side
-            values["hip_flexion"] = _flexion(p("shoulder"), p("hip"), p("knee"))
-            values["knee_flexion"] = _flexion(p("hip"), p("knee"), p("ankle"))
-            values["elbow_flexion"] = _flexion(p("shoulder"), p("elbow"), p("wrist"))
+            values["hip_flexion"] = _flexion(shoulder, hip, knee)
+            values["knee_flexion"] = _flexion(hip, knee, px(index["ankle"]))
+            values["elbow_flexion"] = _flexion(shoulder, px(index["elbow"]), px(index["wrist"]))
         if "sided" in groups:
-            for i, s in enumerate(L.SIDES):
-                values[f"knee_flexion_{s}"] = _flexion(p("hip", i), p("knee", i), p("ankle", i))
-                values[f"elbow_flexion_{s}"] = _flexion(p("shoulder", i), p("elbow", i), p("wrist", i))
+            for s, (hip_i, knee_i, ankle_i, shoulder_i, elbow_i, wrist_i) in _SIDED_LIMBS:
+                values[f"knee_flexion_{s}"] = _flexion(px(hip_i), px(knee_i), px(ankle_i))
+                values[f"elbow_flexion_{s}"] = _flexion(px(shoulder_i), px(elbow_i), px(wrist_i))
 
-        trunk = _sub(p("shoulder"), p("hip"))
+        trunk = _sub(shoulder, hip)
         if "floor" in groups:
             # "headward" is the image direction from hips to shoulders along x.
             headward = 1.0 if sh_mid[0] >= hip_mid[0] else -1.0
             trunk_elev = _elevation(trunk, headward)
-            thigh_elev = _elevation(_sub(p("hip"), p("knee")), headward)
+            thigh_elev = _elevation(_sub(hip, knee), headward)
             values["trunk_elevation"] = trunk_elev
             # Lumbar extension: trunk raised relative to the thighs. 0 lying flat, positive when
             # the chest lifts off the floor with the pelvis down (press-up), negative when folded
@@ -249,27 +259,20 @@ class FeatureExtractor:
             # Face direction (ear -> nose) against the trunk's direction (hip -> shoulder).
             # Looking straight ahead of the chest the face is about square to the trunk (0);
             # throwing the head back turns the face towards the trunk's line (positive).
-            face = _sub(px[L.NOSE], p("ear"))
+            ear = px(index["ear"])
+            face = _sub(px(L.NOSE), ear)
             values["head_pitch"] = 90.0 - _angle_at(face, (0.0, 0.0), trunk)
-            values["neck_flexion"] = _flexion(p("hip"), p("shoulder"), p("ear"))
+            values["neck_flexion"] = _flexion(hip, shoulder, ear)
 
         if world is not None and "world" in groups:
             self._world_features(world, values)
         if "thigh_2d" in groups:
             # angle of each thigh from hanging straight down in the image
-            for i, s in enumerate(L.SIDES):
-                values[f"thigh_from_down_{s}"] = 180.0 - _from_vertical(p("hip", i), p("knee", i))
+            for s, (hip_i, knee_i, *_) in _SIDED_LIMBS:
+                values[f"thigh_from_down_{s}"] = 180.0 - _from_vertical(px(hip_i), px(knee_i))
 
-        visible = {}
-        visible_both = {}
-        for joint, (li, ri) in _JOINT_PAIRS:
-            lv, rv = lms[li][3] >= VISIBLE, lms[ri][3] >= VISIBLE
-            visible[joint] = rv if near else lv
-            visible_both[joint] = lv and rv
-        for joint, idx in _CENTRE:
-            visible[joint] = visible_both[joint] = lms[idx][3] >= VISIBLE
-        return Features(t=pose.t, side=side, values=values, visible=visible,
-                        visible_both=visible_both, facing_camera=self.facing_camera)
+        visible = {joint: lms[i][3] >= VISIBLE for joint, i in index.items()}
+        return Features(t=pose.t, side=side, values=values, visible=visible, facing_camera=self.facing_camera)
 
     @staticmethod
     def _world_features(wl: list[list[float]], values: dict[str, float]) -> None:

@@ -156,15 +156,13 @@ class RepCounter:
 
     def update(self, features: Features | None, t: float) -> list[RuleEvent]:
         events: list[RuleEvent] = []
-        condition = self._check_condition(features)
+        condition, metric, side = self._check_condition(features)
         if condition:
             self._freeze(condition, t, events)
             return events
         self._thaw()
-        values = features.values
-        metric, side = self._metric(values)
         self.metric = metric
-        self._step(metric, side, values, t, events)
+        self._step(metric, side, features.values, t, events)
         return events
 
     def person_changed(self, t: float) -> list[RuleEvent]:
@@ -178,18 +176,19 @@ class RepCounter:
         return [RuleEvent(t, "condition", ONE_PERSON)]
 
     # ---- seeing ------------------------------------------------------------------------
-    def _check_condition(self, f: Features | None) -> str | None:
+    def _check_condition(self, f: Features | None) -> tuple[str | None, float | None, str | None]:
+        """The condition that stops judging (or None), and the rep angle with its side."""
         if f is None:
-            return "not_visible"
-        if not all(f.visible.get(j, False) for j in self.exercise.needs):
-            return "not_visible"
+            return "not_visible", None, None
+        visible = f.visible
+        for j in self.exercise.needs:
+            if not visible.get(j, False):
+                return "not_visible", None, None
         view = self.exercise.view
         if (view == "side" and f.facing_camera) or (view == "front" and not f.facing_camera):
-            return "wrong_view"
-        metric, _ = self._metric(f.values)
-        if metric is None:
-            return "not_visible"
-        return None
+            return "wrong_view", None, None
+        metric, side = self._metric(f.values)
+        return ("not_visible" if metric is None else None), metric, side
 
     def _freeze(self, condition: str, t: float, events: list[RuleEvent]) -> None:
         self.metric = None
