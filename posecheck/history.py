@@ -184,7 +184,14 @@ class HistoryStore:
         except sqlite3.Error as exc:
             raise self._damaged(exc) from None
         try:
-            self._check_is_ours(conn)  # before any pragma that writes to the file
+            # before any pragma that writes to the file, and in one read transaction: another
+            # tab may be creating the tables right now, and two separate reads could see the
+            # tables without the version that comes with them
+            conn.execute("BEGIN")
+            try:
+                self._check_is_ours(conn)
+            finally:
+                conn.execute("COMMIT")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")  # a committed set survives a power cut
             conn.execute("PRAGMA foreign_keys = ON")

@@ -424,3 +424,28 @@ def test_a_failing_migration_leaves_the_file_as_it_was(tmp_path, monkeypatch):
     db.close()
     with HistoryStore(path) as store:
         assert store.get("s00001").total_reps == 3
+
+
+def test_tabs_opening_a_new_history_at_the_same_moment_all_get_it(tmp_path):
+    """The first use with two tabs open: one tab creates the tables while another is checking
+    that the file is a posecheck history. The check must see the file before or after the
+    creation, never halfway (it once saw the tables without the version and refused the file,
+    losing that tab's session)."""
+    for attempt in range(15):
+        path = tmp_path / f"h{attempt}.sqlite3"
+        errors: list[BaseException] = []
+        start = threading.Barrier(8)
+
+        def open_store():
+            start.wait()
+            try:
+                HistoryStore(path).close()
+            except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+                errors.append(exc)
+
+        threads = [threading.Thread(target=open_store) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == [], f"attempt {attempt}: {errors[0]}"
