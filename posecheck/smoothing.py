@@ -34,9 +34,9 @@ class SmoothingConfig:
 DEFAULT_SMOOTHING = SmoothingConfig()
 
 # |value - middle| <= half-width per value of (x, y, z, visibility) and of (x, y, z,
-# visibility, world x, y, z) rows: the plausible ranges of landmarks.py. Visibility is only checked for
-# being a number (in the 7-column layout, also for not being absurdly large, since there it
-# goes through the filter's arithmetic). Spelled out per landmark because numpy operations
+# visibility, world x, y, z) rows: the plausible ranges of landmarks.py. Visibility is only
+# checked for being a number (in the 7-column layout, also for not being absurdly large,
+# since there it goes through the filter's arithmetic). Spelled out per landmark because numpy operations
 # between arrays of one shape are cheaper than broadcasting a row.
 _ROW_MIDDLE_4 = [0.5 * sum(PLAUSIBLE_XY)] * 2 + [0.0, 0.0]
 _ROW_HALF_4 = [0.5 * (PLAUSIBLE_XY[1] - PLAUSIBLE_XY[0])] * 2 + [PLAUSIBLE_Z, math.inf]
@@ -46,11 +46,6 @@ _MIDDLE_7 = np.array([_ROW_MIDDLE_4 + [0.0] * 3] * NUM_LANDMARKS)
 _HALF_7 = np.array([_ROW_HALF_4[:3] + [1e6] + [PLAUSIBLE_WORLD_M] * 3] * NUM_LANDMARKS)
 
 
-def _alpha(cutoff_hz: np.ndarray | float, dt: float) -> np.ndarray | float:
-    tau = 1.0 / (2.0 * math.pi * cutoff_hz)
-    return 1.0 / (1.0 + tau / dt)
-
-
 class OneEuroFilter:
     """Vectorised One Euro filter over an array of values with a shared timeline.
 
@@ -58,7 +53,7 @@ class OneEuroFilter:
 
     Written as x += a * (x_new - x) with a = c / (c + 1), c = 2 pi dt cutoff: the textbook
     a = 1 / (1 + tau / dt) rearranged (equal up to the last bits), because the engine runs on
-    every frame and each numpy call on a 33x6 array costs more than its arithmetic."""
+    every frame and each numpy call on a pose-sized array costs more than its arithmetic."""
 
     def __init__(self, min_cutoff_hz: float, beta: float | np.ndarray, d_cutoff_hz: float):
         self.min_cutoff_hz = min_cutoff_hz
@@ -78,8 +73,8 @@ class OneEuroFilter:
         return self.step(np.asarray(x, dtype=np.float64), t, update).copy()
 
     def step(self, x: np.ndarray, t: float, update: np.ndarray | None = None) -> np.ndarray:
-        """Like calling the filter, but returns its own state (x, a float array), which is a
-        new array on every step: earlier results stay valid."""
+        """Like calling the filter (x must be a float64 array), but returns its own state: a
+        new array on every step, so earlier results stay valid."""
         if self._x is None or self._t is None or t <= self._t:
             if self._x is None:
                 self._x = x.copy()
@@ -125,11 +120,10 @@ class OneEuroFilter:
     def split(self, *columns: slice) -> list["OneEuroFilter"]:
         """Filters over the given column ranges, each with the speed gain of its first column,
         carrying on from this one's state."""
-        beta = np.broadcast_to(np.asarray(self.beta, dtype=np.float64), (self._x.shape[1],) if self._x is not None
-                               else np.shape(self.beta))
+        beta = np.atleast_1d(np.asarray(self.beta, dtype=np.float64))
         parts = []
         for cols in columns:
-            b = float(np.atleast_1d(beta[cols])[0]) if np.ndim(beta) else float(beta)
+            b = float(beta[cols][0]) if beta.size > 1 else float(beta[0])
             f = OneEuroFilter(self.min_cutoff_hz, b, self.d_cutoff_hz)
             if self._x is not None:
                 f._x, f._dx, f._t = self._x[:, cols].copy(), self._dx[:, cols].copy(), self._t
