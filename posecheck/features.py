@@ -61,8 +61,7 @@ def _clip1(x: float) -> float:
 
 
 def _acos_deg(cos: float) -> float:
-    # _clip1 written out: this runs several times per frame
-    return math.degrees(math.acos(1.0 if cos > 1.0 else -1.0 if cos < -1.0 else cos))
+    return math.degrees(math.acos(_clip1(cos)))
 
 
 def _norm(v: Vec) -> float:
@@ -76,8 +75,7 @@ def _angle_at(a: Vec, b: Vec, c: Vec) -> float:
     n = math.hypot(v1x, v1y) * math.hypot(v2x, v2y)
     if n < 1e-9:
         return math.nan
-    cos = (v1x * v2x + v1y * v2y) / n
-    return math.degrees(math.acos(1.0 if cos > 1.0 else -1.0 if cos < -1.0 else cos))
+    return _acos_deg((v1x * v2x + v1y * v2y) / n)
 
 
 def _flexion(a: Vec, b: Vec, c: Vec) -> float:
@@ -231,7 +229,7 @@ class FeatureExtractor:
                 values["shoulder_x_torso"] = sh_mid[0] / torso_px
                 values["shoulder_y_torso"] = sh_mid[1] / torso_px
 
-        # the near side's
+        # the near side's shoulder, hip and knee: the sagittal, floor and head features share them
         shoulder, hip = (rs, rh) if near else (ls, lh)
         knee = px(index["knee"])
         if "sagittal" in groups:  # on the near side
