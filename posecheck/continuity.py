@@ -46,8 +46,8 @@ _MEDIAN = len(BODY_JOINTS) // 2  # an odd count: the median is the middle value
 # the test of landmarks.plausible_rows as |value - middle| <= half-width, spelled out over the
 # body rows' (x, y, z, visibility) (arrays of one shape are cheaper to compare than a
 # broadcast row); the visibility column is not part of the test
-_MIDDLE = np.array([[0.5 * sum(L.PLAUSIBLE_XY)] * 2 + [0.0, 0.0]] * len(BODY_JOINTS))
-_HALF = np.array([[0.5 * (L.PLAUSIBLE_XY[1] - L.PLAUSIBLE_XY[0])] * 2 + [L.PLAUSIBLE_Z, np.inf]] * len(BODY_JOINTS))
+_MIDDLE = np.array([[*L.XYZ_MIDDLE, 0.0]] * len(BODY_JOINTS))
+_HALF = np.array([[*L.XYZ_HALF_WIDTH, np.inf]] * len(BODY_JOINTS))
 
 
 def _body(pose: Pose) -> tuple[list[float], list[float], float] | None:

@@ -57,9 +57,12 @@ PLAUSIBLE_WORLD_M = 5.0
 
 
 # x, y, z are plausible when |value - middle| <= half-width: one comparison per value, which
-# NaN and infinities fail as well (the checks run on every pose of every stream)
-_MIDDLE = np.array([(PLAUSIBLE_XY[0] + PLAUSIBLE_XY[1]) / 2] * 2 + [0.0])
-_HALF_WIDTH = np.array([(PLAUSIBLE_XY[1] - PLAUSIBLE_XY[0]) / 2] * 2 + [PLAUSIBLE_Z])
+# NaN and infinities fail as well (the checks run on every pose of every stream; the
+# smoother and the continuity check spell these out over their own arrays)
+XYZ_MIDDLE = ((PLAUSIBLE_XY[0] + PLAUSIBLE_XY[1]) / 2,) * 2 + (0.0,)
+XYZ_HALF_WIDTH = ((PLAUSIBLE_XY[1] - PLAUSIBLE_XY[0]) / 2,) * 2 + (PLAUSIBLE_Z,)
+_MIDDLE = np.array(XYZ_MIDDLE)
+_HALF_WIDTH = np.array(XYZ_HALF_WIDTH)
 
 
 def plausible_rows(landmarks: np.ndarray) -> np.ndarray:

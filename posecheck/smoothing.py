@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .datatypes import Pose
-from .landmarks import NUM_LANDMARKS, PLAUSIBLE_WORLD_M, PLAUSIBLE_XY, PLAUSIBLE_Z, plausible_rows, plausible_world
+from .landmarks import (NUM_LANDMARKS, PLAUSIBLE_WORLD_M, XYZ_HALF_WIDTH, XYZ_MIDDLE, plausible_rows,
+                        plausible_world)
 
 
 @dataclass(frozen=True)
@@ -36,14 +37,12 @@ DEFAULT_SMOOTHING = SmoothingConfig()
 # |value - middle| <= half-width per value of (x, y, z, visibility) and of (x, y, z,
 # visibility, world x, y, z) rows: the plausible ranges of landmarks.py. Visibility is only
 # checked for being a number (in the 7-column layout, also for not being absurdly large,
-# since there it goes through the filter's arithmetic). Spelled out per landmark because numpy operations
-# between arrays of one shape are cheaper than broadcasting a row.
-_ROW_MIDDLE_4 = [0.5 * sum(PLAUSIBLE_XY)] * 2 + [0.0, 0.0]
-_ROW_HALF_4 = [0.5 * (PLAUSIBLE_XY[1] - PLAUSIBLE_XY[0])] * 2 + [PLAUSIBLE_Z, math.inf]
-_MIDDLE_4 = np.array([_ROW_MIDDLE_4] * NUM_LANDMARKS)
-_HALF_4 = np.array([_ROW_HALF_4] * NUM_LANDMARKS)
-_MIDDLE_7 = np.array([_ROW_MIDDLE_4 + [0.0] * 3] * NUM_LANDMARKS)
-_HALF_7 = np.array([_ROW_HALF_4[:3] + [1e6] + [PLAUSIBLE_WORLD_M] * 3] * NUM_LANDMARKS)
+# since there it goes through the filter's arithmetic). Spelled out per landmark because numpy
+# operations between arrays of one shape are cheaper than broadcasting a row.
+_MIDDLE_4 = np.array([[*XYZ_MIDDLE, 0.0]] * NUM_LANDMARKS)
+_HALF_4 = np.array([[*XYZ_HALF_WIDTH, math.inf]] * NUM_LANDMARKS)
+_MIDDLE_7 = np.array([[*XYZ_MIDDLE, 0.0, 0.0, 0.0, 0.0]] * NUM_LANDMARKS)
+_HALF_7 = np.array([[*XYZ_HALF_WIDTH, 1e6, PLAUSIBLE_WORLD_M, PLAUSIBLE_WORLD_M, PLAUSIBLE_WORLD_M]] * NUM_LANDMARKS)
 
 
 class OneEuroFilter:
