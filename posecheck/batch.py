@@ -60,16 +60,12 @@ def plan(paths: list[str], exercise_id: str, stride: int | None, json_dir: str |
 def run_job(job: Job) -> Outcome:
     """One file, as `posecheck analyze FILE` would do it (runs in a worker process)."""
     from .exercises import load_all
-    from .pipeline import analyze_track, analyze_video
-    from .track import is_track_path
+    from .pipeline import analyze_file
 
     try:
         exercise = load_all().get(job.exercise_id)
-        if is_track_path(job.path):
-            report = analyze_track(job.path, exercise)
-        else:
-            report = analyze_video(job.path, exercise, stride=job.stride, annotate_to=job.annotate_to,
-                                   mirrored=job.mirrored)
+        report = analyze_file(job.path, exercise, stride=job.stride, annotate_to=job.annotate_to,
+                              mirrored=job.mirrored)
     except PosecheckError as exc:
         return Outcome(job, error=str(exc))
     except Exception as exc:  # noqa: BLE001 - one broken file must not stop the others

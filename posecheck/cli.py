@@ -68,7 +68,7 @@ def _check_output(path: str, suffixes: tuple[str, ...], what: str) -> None:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from .pipeline import analyze_track, analyze_video
+    from .pipeline import analyze_file
     from .report import summary_text
     from .track import is_track_path
 
@@ -84,13 +84,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if args.json and args.json != "-":
         _check_output(args.json, (".json",), "--json")
     label = os.path.basename(args.video)[:30]
-    if is_track_path(args.video):
-        if args.out:
-            raise PosecheckError("--out needs a video: a pose track has no pictures to draw on.")
-        report = analyze_track(args.video, exercise, progress=_progress_bar(label))
-    else:
-        report = analyze_video(args.video, exercise, stride=args.stride, annotate_to=args.out,
-                               progress=_progress_bar(label), mirrored=args.mirrored)
+    if args.out and is_track_path(args.video):  # said before any work, in the flag's words
+        raise PosecheckError("--out needs a video: a pose track has no pictures to draw on.")
+    report = analyze_file(args.video, exercise, stride=args.stride, annotate_to=args.out,
+                          progress=_progress_bar(label), mirrored=args.mirrored)
     if args.json == "-":
         sys.stdout.write(report.to_json() + "\n")
     else:

@@ -20,7 +20,7 @@ from .report import Report, build_report
 from .rules import ONE_PERSON
 from .session import Session, SessionPlan
 from .source import DEFAULT_MAX_SIDE, DecodeStatus, probe, read_frames
-from .track import TrackHeader, TrackSample, read_track, write_header, write_sample
+from .track import TrackHeader, TrackSample, is_track_path, read_track, write_header, write_sample
 from .writer import H264Writer
 
 # progress(done_fraction 0..1) is called now and then; it must be cheap
@@ -204,3 +204,15 @@ def analyze_track(path: str, exercise: Exercise, progress: Progress | None = Non
     if not duration and engine.history.frames:
         duration = last_t + (1.0 / fps if fps else 0.0)
     return _finish(engine, state, source, fps, duration, stride, 0.0, 0, t0, [], collector)
+
+
+def analyze_file(path: str, exercise: Exercise, *, stride: int | None = None,
+                 annotate_to: str | None = None, progress: Progress | None = None,
+                 mirrored: bool = False) -> Report:
+    """A video, or a pose track (told by its name), as the command line takes either."""
+    if not is_track_path(path):
+        return analyze_video(path, exercise, stride=stride, annotate_to=annotate_to,
+                             progress=progress, mirrored=mirrored)
+    if annotate_to:
+        raise PosecheckError("An annotated video needs a video: a pose track has no pictures to draw on.")
+    return analyze_track(path, exercise, progress=progress)
