@@ -27,7 +27,8 @@ DEFAULT_LIVE_CLIP = "good-morning_side_palfit_1.mp4"
 LIVE_EXERCISE = "good_morning"
 
 
-def _rss_mb() -> float:
+def rss_mb() -> float:
+    """This process's resident memory now, in MB (NaN where /proc is not there)."""
     try:
         pages = int(Path("/proc/self/statm").read_text().split()[1])
     except (OSError, IndexError, ValueError):
@@ -138,7 +139,7 @@ def live_latency(seconds: float, fps: float = 60.0, clip: str = "") -> dict:
                     "t_s": round(now - start, 1), "sent": camera.sent - sent_before,
                     "processed": len(latencies) - processed_before,
                     "p50_ms": _pct(window, 0.5) * 1000, "p95_ms": _pct(window, 0.95) * 1000,
-                    "max_ms": max(window, default=math.nan) * 1000, "rss_mb": _rss_mb(),
+                    "max_ms": max(window, default=math.nan) * 1000, "rss_mb": rss_mb(),
                     "work_ms": sum(work) / len(work) * 1000 if work else math.nan,
                     "work_cpu_ms": sum(work_cpu) / len(work_cpu) * 1000 if work_cpu else math.nan,
                     "reps": snap.reps, "loadavg_1min": loadavg()[0]})

@@ -28,6 +28,7 @@ import pytest
 from media import NoModel, derived_clip, moving_background, write_video
 from posecheck.errors import VideoError
 from posecheck.pipeline import analyze_video
+from posecheck.livebench import rss_mb
 from posecheck.source import probe, read_frames
 from posecheck.web import review
 
@@ -199,11 +200,6 @@ def test_a_portrait_phone_clip_is_upright_and_counts_the_same(data_dir, tmp_path
 
 # ---- very long --------------------------------------------------------------------------
 
-def _rss_mb() -> float:
-    with open("/proc/self/statm") as fh:
-        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
 def test_a_very_long_clip_is_streamed_not_loaded(tmp_path, library, no_model):
     """25 minutes at 2 fps (3000 tiny frames, 26 MB decoded): memory stays flat through the
     decoder and through the whole pipeline with an annotated copy. (Few, tiny frames keep the
@@ -227,7 +223,7 @@ def test_a_very_long_clip_is_streamed_not_loaded(tmp_path, library, no_model):
 
     rss: list[float] = []
     report = analyze_video(str(path), library.get("hip_hinge"), annotate_to=str(tmp_path / "a.mp4"),
-                           progress=lambda f: rss.append(_rss_mb()))
+                           progress=lambda f: rss.append(rss_mb()))
     assert report.frames == n and report.duration_s == pytest.approx(1500, abs=1)
     growth = max(rss[len(rss) // 10:]) - rss[len(rss) // 10]
     print(f"long clip: decoder peak {peak / 2**20:.2f} MB traced; pipeline RSS growth "

@@ -4,23 +4,18 @@ may be kept per frame. Prints frames per second (no timed assert: the machine is
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import replace
 
 import synth
 from synth import poses, reps
 from posecheck.engine import ExerciseEngine
+from posecheck.livebench import rss_mb
 
 STAND = {"lean": 2.0, "knee": 12.0, "head": 0.0}
 HINGE = {"lean": 70.0, "knee": 18.0}
 MINUTES = 30
 FPS = 30
-
-
-def _rss_mb() -> float:
-    with open("/proc/self/statm") as fh:
-        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def _cycles():
@@ -52,7 +47,7 @@ def test_thirty_minutes_at_30_fps_count_exactly_with_flat_memory(library):
             state = engine.update(None if pose is None else replace(pose, t=t), t)
             frames += 1
         if k % 10 == 0:
-            rss.append(_rss_mb())
+            rss.append(rss_mb())
     elapsed = time.perf_counter() - t0
     assert frames == MINUTES * 60 * FPS == 54_000
     assert state.reps == n_cycles == len(engine.history.reps), (state.reps, n_cycles)
