@@ -24,6 +24,7 @@ import socket
 import sqlite3
 import sys
 import threading
+import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -144,6 +145,21 @@ def _num(value) -> float:
     return float("nan") if value is None else float(value)
 
 
+def _switch_to_wal(conn: sqlite3.Connection) -> None:
+    # Only the first opening of a new file changes its journal: the mode is kept in the file.
+    # While another tab's connection is making that same change, SQLite answers "locked" at once
+    # instead of waiting through the busy timeout, so wait here the same way.
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 class HistoryStore:
     """The history file. Thread-safe: one connection behind a lock per store; several stores
     (tabs, processes) on one file take turns through SQLite's own locking."""
@@ -192,7 +208,7 @@ class HistoryStore:
                 self._check_is_ours(conn)
             finally:
                 conn.execute("COMMIT")
-            conn.execute("PRAGMA journal_mode = WAL")
+            _switch_to_wal(conn)
             conn.execute("PRAGMA synchronous = FULL")  # a committed set survives a power cut
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA secure_delete = ON")  # deleted sessions are overwritten

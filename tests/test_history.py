@@ -430,8 +430,9 @@ def test_tabs_opening_a_new_history_at_the_same_moment_all_get_it(tmp_path):
     """The first use with two tabs open: one tab creates the tables while another is checking
     that the file is a posecheck history. The check must see the file before or after the
     creation, never halfway (it once saw the tables without the version and refused the file,
-    losing that tab's session)."""
-    for attempt in range(15):
+    losing that tab's session), and switching the new file to its WAL journal must wait for
+    the other tabs doing the same instead of failing as busy."""
+    for attempt in range(60):
         path = tmp_path / f"h{attempt}.sqlite3"
         errors: list[BaseException] = []
         start = threading.Barrier(8)
