@@ -34,6 +34,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import argtypes
+
 DEFAULT_CLIPS = ("good-morning_side_palfit_1.mp4", "single-leg-deadlift_side_palfit_1.mp4",
                  "deadlift-band_side_rnhrn_1.mp4", "deadlift_side_sebitzu_1.mp4")
 DEFAULT_EXERCISE = "hip_hinge"
@@ -330,13 +332,12 @@ def run(args) -> int:
     for p in paths:
         if not p.is_file():
             raise PosecheckError(f"No such clip: {p} (give files, or --clips FOLDER)")
-    stride = None if args.stride == "auto" else int(args.stride)
     if args.minutes:
         args.live_seconds = args.minutes * 60
-    result: dict = {"machine": info, "repeats": args.repeats, "stride": args.stride, "clips": [],
+    result: dict = {"machine": info, "repeats": args.repeats, "stride": args.stride or "auto", "clips": [],
                     "loadavg_start": loadavg()}
     if paths:
-        clips = bench_clips(paths, args.repeats, stride, args.exercise,
+        clips = bench_clips(paths, args.repeats, args.stride, args.exercise,
                             log=print if args.verbose else (lambda *_: None))
         print()
         print(table(clips))
@@ -378,15 +379,16 @@ def add_arguments(p) -> None:
     p.add_argument("--clips", metavar="FOLDER", help="folder of clips (default ../shared/data/videos)")
     p.add_argument("--all", action="store_true", help="every file in the clips folder, not four of them")
     p.add_argument("--skip-clips", action="store_true", help="no clip measurements (e.g. only --live-seconds)")
-    p.add_argument("--repeats", type=int, default=3, help="runs of each measurement; medians are reported")
-    p.add_argument("--stride", default="auto", help="stride of the strided runs: auto or a number")
+    p.add_argument("--repeats", type=argtypes.positive_int, default=3, help="runs of each measurement; medians are reported")
+    p.add_argument("--stride", type=argtypes.stride, default=None, metavar="N|auto",
+                   help="stride of the strided runs (default: auto)")
     p.add_argument("--exercise", help="exercise for every clip (default: its label, else hip_hinge)")
-    p.add_argument("--live-seconds", type=float, default=60.0,
+    p.add_argument("--live-seconds", type=argtypes.non_negative_float, default=60.0,
                    help="length of the live-latency run (0 = skip)")
-    p.add_argument("--minutes", type=float, help="live-latency soak length in minutes (overrides --live-seconds)")
-    p.add_argument("--live-fps", type=float, default=60.0, help="frame rate of the synthetic camera")
+    p.add_argument("--minutes", type=argtypes.positive_float, help="live-latency soak length in minutes (overrides --live-seconds)")
+    p.add_argument("--live-fps", type=argtypes.positive_float, default=60.0, help="frame rate of the synthetic camera")
     p.add_argument("--live-clip", help="video looped by the synthetic camera (default: a real clip)")
-    p.add_argument("--batch", type=int, default=0, metavar="N",
+    p.add_argument("--batch", type=argtypes.non_negative_int, default=0, metavar="N",
                    help="also time analysing all the clips at once, one at a time and with --jobs N")
     p.add_argument("--json", metavar="BENCH.json", help="write all numbers and every run here")
     p.add_argument("--verbose", "-v", action="store_true", help="print every run as it finishes")

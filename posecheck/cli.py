@@ -7,6 +7,7 @@ import json
 import os
 import sys
 
+from .argtypes import positive_int, stride
 from .errors import PosecheckError
 from .exercises import ExerciseLibrary, load_all
 
@@ -127,21 +128,6 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return run(args)
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("must be a whole number, 1 or more") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
-
-
-def _stride(text: str) -> int | None:
-    """A number of frames, or None for 'auto' (chosen from the clip's frame rate)."""
-    return None if text == "auto" else _positive(text)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="posecheck",
@@ -161,10 +147,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "(several inputs: a folder, or - for one JSON line per input)")
     p.add_argument("--out", metavar="ANNOTATED.mp4",
                    help="write an annotated H.264 video (several inputs: a folder)")
-    p.add_argument("--stride", type=_stride, default=None, metavar="N|auto",
+    p.add_argument("--stride", type=stride, default=None, metavar="N|auto",
                    help="run the pose model on every Nth frame; auto (default): at least 15 times "
                         "a second of video (every 2nd frame at 30 fps, every 4th at 60 fps)")
-    p.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N",
+    p.add_argument("--jobs", "-j", type=positive_int, default=1, metavar="N",
                    help="with several inputs, analyse N at once in separate processes")
     p.add_argument("--mirrored", action="store_true",
                    help="the videos were recorded mirrored (a selfie camera that flips the "
@@ -174,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("track", help="export the raw pose of every frame as JSON lines")
     p.add_argument("video")
     p.add_argument("-o", "--output", required=True, metavar="TRACK.jsonl")
-    p.add_argument("--stride", type=_positive, default=1, help="run the pose model on every Nth frame")
+    p.add_argument("--stride", type=positive_int, default=1, help="run the pose model on every Nth frame")
     p.set_defaults(func=cmd_track)
 
     from .bench import add_arguments

@@ -115,3 +115,18 @@ def test_bad_input_gets_one_clear_line_and_a_non_zero_exit(case, data_dir, tmp_p
     assert "Traceback" not in out.stderr
     lines = [ln for ln in out.stderr.splitlines() if ln.startswith("posecheck:")]
     assert len(lines) == 1 and len(lines[0]) > 20, out.stderr
+
+
+@pytest.mark.parametrize("args, flag", [
+    (["bench", "--stride", "fast"], "--stride"),
+    (["bench", "--repeats", "0"], "--repeats"),
+    (["bench", "--live-fps", "0"], "--live-fps"),
+    (["bench", "--live-seconds", "-5"], "--live-seconds"),
+    (["bench", "--batch", "two"], "--batch"),
+    (["analyze", "x.mp4", "-e", "hip_hinge", "--stride", "0"], "--stride"),
+])
+def test_a_bad_flag_value_is_named_before_any_work(args, flag):
+    out = posecheck(*args)
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr
+    assert f"argument {flag}" in out.stderr, out.stderr
