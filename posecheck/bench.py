@@ -4,7 +4,8 @@ On a laptop CPU the pose model is the cost; everything posecheck adds must be cl
 For each clip, in one run, every measurement in a fresh process (so peak memory is its own
 and no measurement warms a cache for the next), repeated and reported as medians:
 
-- model: the clip decoded (in batches, untimed), then the pose model on every frame
+- model: the clip decoded (in batches, untimed), then the pose model on every frame, set up
+  as an analysis sets it up (its graph's threads kept on one core, see cpu_affinity.py)
 - full s1: `analyze` on every frame with the annotated video (decode, pose, smoothing,
   engine, overlay, H.264 encode); its ratio to the model alone, and realtime factor
   (clip duration / wall time)
@@ -112,7 +113,7 @@ def measure_model(path: str, exercise_id: str) -> dict:
     from .track import TrackHeader, write_header, write_sample
 
     t0 = time.perf_counter()
-    estimator = PoseEstimator()
+    estimator = PoseEstimator(one_core=True)  # configured as analyze_video configures it
     startup_s = time.perf_counter() - t0
     poses = []
     model_s = model_cpu = 0.0

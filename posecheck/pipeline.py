@@ -130,7 +130,8 @@ def analyze_video(path: str, exercise: Exercise, *, stride: int | None = 1, anno
                                             info.height, info.duration_s, stride))
         frames = read_frames(path, max_side=max_side, stride=1 if writer else stride,
                              status=decoded, mirrored=mirrored)
-        with Prefetch(frames, name="posecheck-decode") as ahead, PoseEstimator() as estimator:
+        with Prefetch(frames, name="posecheck-decode") as ahead, \
+                PoseEstimator(one_core=True) as estimator:
             for frame in ahead:
                 last_t = frame.t
                 if frame.index % stride == 0:

@@ -13,6 +13,7 @@ import sys
 
 import numpy as np
 
+from .cpu_affinity import OneCore
 from .datatypes import Pose
 from . import landmarks as L
 
@@ -96,9 +97,12 @@ class PoseEstimator:
     Use as a context manager, or call close(): the MediaPipe graph holds native resources.
     """
 
-    def __init__(self, model_complexity: int = 1):
+    def __init__(self, model_complexity: int = 1, one_core: bool = False):
+        # one_core: keep the graph's own threads on one core (see cpu_affinity) - for analyses,
+        # where decode and encode threads run beside the model
+        self._one_core = OneCore() if one_core else None
         # imported here so that replaying a track or loading exercises never loads MediaPipe
-        with _native_stderr_silenced():
+        with _native_stderr_silenced(), self._graph_threads_start():
             import mediapipe as mp
 
             self._pose = mp.solutions.pose.Pose(
@@ -113,6 +117,9 @@ class PoseEstimator:
         self.redetections = 0  # frames where the tracked pose was implausible and redone
         self.dark_frames = 0  # frames brightened before the model
         self.last_frame_dark = False
+
+    def _graph_threads_start(self):
+        return self._one_core.starting_threads() if self._one_core else contextlib.nullcontext()
 
     def __enter__(self) -> "PoseEstimator":
         return self
@@ -133,6 +140,8 @@ class PoseEstimator:
         if bright is not None:
             self.dark_frames += 1
             image_rgb = bright
+        if self._one_core:
+            self._one_core.check()
         image_rgb.flags.writeable = False  # lets MediaPipe wrap the buffer without copying
         if self._quiet_frames:  # the first frames start the graph's calculators, which also log
             self._quiet_frames -= 1
@@ -145,7 +154,8 @@ class PoseEstimator:
         symmetry = self._symmetry(result)
         if symmetry < MIN_BONE_SYMMETRY:
             self.redetections += 1
-            with _native_stderr_silenced():  # a restarted graph logs its setup again
+            # a restarted graph logs its setup again (and may start new threads)
+            with _native_stderr_silenced(), self._graph_threads_start():
                 self._pose.reset()  # drops the tracked region; the next call starts with detection
                 retry = self._pose.process(image_rgb)
             if retry.pose_landmarks is None:
