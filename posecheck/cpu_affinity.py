@@ -88,20 +88,23 @@ class OneCore:
         if not self.active:
             yield
             return
-        before = _task_ids()
-        saved = os.sched_getaffinity(0)
         try:
+            before = _task_ids()
+            saved = os.sched_getaffinity(0)
             os.sched_setaffinity(0, {self.core})
-        except OSError:  # a sandbox or cpuset may refuse it: run as usual
+        except OSError:  # no /proc, or a sandbox or cpuset refuses it: run as usual
             self.core = None
             yield
             return
         try:
             yield
         finally:
-            os.sched_setaffinity(0, saved)
-            # a restarted graph may keep its threads or start new ones: follow both
-            candidates = (_task_ids() - before) | set(self.threads)
+            try:
+                os.sched_setaffinity(0, saved)
+                # a restarted graph may keep its threads or start new ones: follow both
+                candidates = (_task_ids() - before) | set(self.threads)
+            except OSError:
+                candidates = set(self.threads)
             self.threads = sorted(tid for tid in candidates if self._on_our_core(tid))
             self._mark = (self._clock(), *self._read_times(self.threads))
 

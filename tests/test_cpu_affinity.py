@@ -141,3 +141,17 @@ def test_the_pose_graph_of_an_analysis_runs_on_one_core():
             estimator.estimate(np.zeros((240, 320, 3), np.uint8), i / 30)
         assert all(os.sched_getaffinity(tid) == {keeper.core} for tid in keeper.threads)
         assert os.sched_getaffinity(0) != {keeper.core}
+
+
+def test_without_proc_threads_run_as_usual(monkeypatch):
+    def no_proc(path):
+        raise FileNotFoundError(2, "No such file or directory", path)
+
+    monkeypatch.setattr(cpu_affinity.os, "listdir", no_proc)
+    monkeypatch.setattr(cpu_affinity.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(cpu_affinity.sys, "platform", "linux")
+    keeper = OneCore()
+    with keeper.starting_threads():
+        lib = Threads(1)
+    lib.join()
+    assert not keeper.active
