@@ -104,21 +104,6 @@ def test_threads_waiting_for_their_core_are_let_go_and_later_threads_are_not_pin
         lib.join()
 
 
-def test_where_affinity_is_refused_threads_run_as_usual(monkeypatch):
-    def refuse(pid, cpus):
-        raise PermissionError(1, "Operation not permitted")
-
-    monkeypatch.setattr(cpu_affinity.os, "sched_setaffinity", refuse, raising=False)
-    monkeypatch.setattr(cpu_affinity.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
-    monkeypatch.setattr(cpu_affinity.sys, "platform", "linux")
-    keeper = OneCore()
-    with keeper.starting_threads():
-        lib = Threads(1)
-    lib.join()
-    assert not keeper.active and keeper.threads == []
-    keeper.check()  # nothing to watch: no error
-
-
 def test_one_usable_core_leaves_everything_alone(monkeypatch):
     monkeypatch.setattr(cpu_affinity.os, "sched_getaffinity", lambda pid: {3}, raising=False)
     monkeypatch.setattr(cpu_affinity.sys, "platform", "linux")
@@ -143,15 +128,28 @@ def test_the_pose_graph_of_an_analysis_runs_on_one_core():
         assert os.sched_getaffinity(0) != {keeper.core}
 
 
-def test_without_proc_threads_run_as_usual(monkeypatch):
-    def no_proc(path):
+def _refuse_affinity(monkeypatch):
+    def refuse(pid, cpus):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(cpu_affinity.os, "sched_setaffinity", refuse, raising=False)
+
+
+def _no_proc(monkeypatch):
+    def missing(path):
         raise FileNotFoundError(2, "No such file or directory", path)
 
-    monkeypatch.setattr(cpu_affinity.os, "listdir", no_proc)
+    monkeypatch.setattr(cpu_affinity.os, "listdir", missing)
+
+
+@pytest.mark.parametrize("machine", [_refuse_affinity, _no_proc], ids=["refused", "no /proc"])
+def test_where_threads_cannot_be_kept_together_they_run_as_usual(machine, monkeypatch):
+    machine(monkeypatch)
     monkeypatch.setattr(cpu_affinity.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     monkeypatch.setattr(cpu_affinity.sys, "platform", "linux")
     keeper = OneCore()
     with keeper.starting_threads():
         lib = Threads(1)
     lib.join()
-    assert not keeper.active
+    assert not keeper.active and keeper.threads == []
+    keeper.check()  # nothing to watch: no error
