@@ -64,9 +64,8 @@ class OneCore:
         self._clock = clock
         self._read_times = read_times
         self._allowed: set[int] = set()
-        self.core: int | None = None
+        self.core: int | None = None  # None: not keeping threads together (any more)
         self.threads: list[int] = []
-        self.released = False
         if sys.platform.startswith("linux") and hasattr(os, "sched_setaffinity"):
             try:
                 self._allowed = os.sched_getaffinity(0)
@@ -79,7 +78,7 @@ class OneCore:
 
     @property
     def active(self) -> bool:
-        return self.core is not None and not self.released
+        return self.core is not None
 
     @contextmanager
     def starting_threads(self) -> Iterator[None]:
@@ -135,4 +134,4 @@ class OneCore:
             except OSError:
                 pass  # ended already
         self.threads = []
-        self.released = True
+        self.core = None
