@@ -9,7 +9,7 @@ import sys
 
 from .argtypes import positive_int, stride
 from .errors import PosecheckError
-from .exercises import ExerciseLibrary, load_all
+from .engine.exercises import ExerciseLibrary, load_all
 
 
 def _progress_bar(label: str):
@@ -69,13 +69,13 @@ def _check_output(path: str, suffixes: tuple[str, ...], what: str) -> None:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from .pipeline import analyze_file
-    from .report import summary_text
-    from .track import is_track_path
+    from .run.files import analyze_file
+    from .sinks.report import summary_text
+    from .pose.track import is_track_path
 
     exercise = _library().get(args.exercise)
     if len(args.video) > 1:
-        from .batch import analyze_files
+        from .run.batch import analyze_files
 
         return analyze_files(args.video, exercise.id, args.stride, args.json, args.out, args.jobs,
                              mirrored=args.mirrored)
@@ -106,7 +106,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def cmd_track(args: argparse.Namespace) -> int:
-    from .pipeline import analyze_video
+    from .run.files import analyze_video
 
     _check_output(args.output, (".jsonl",), "-o")
     # the track is recorded while a neutral exercise runs; the pose stream is the same for any
@@ -123,7 +123,7 @@ def cmd_track(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from .bench import run
+    from .bench.clips import run
 
     return run(args)
 
@@ -163,7 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stride", type=positive_int, default=1, help="run the pose model on every Nth frame")
     p.set_defaults(func=cmd_track)
 
-    from .bench import add_arguments
+    from .bench.clips import add_arguments
 
     p = sub.add_parser("bench", help="time posecheck against the pose model alone (see README)")
     add_arguments(p)

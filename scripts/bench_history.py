@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's posecheck
 
-from posecheck.history import HistoryStore
-from posecheck.records import FINISHED, SOURCE_LIVE, RepSummary, SessionRecord, SetRecord
+from posecheck.sinks.history_store import HistoryStore
+from posecheck.engine.records import FINISHED, SOURCE_LIVE, RepSummary, SessionRecord, SetRecord
 
 EXERCISES = ("hip_hinge", "good_morning", "quadruped_hip_lift", "lumbar_extension")
 

@@ -22,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from posecheck.engine import ExerciseEngine  # noqa: E402
-from posecheck.exercises import load_all  # noqa: E402
-from posecheck.pipeline import analyze_track  # noqa: E402
-from posecheck.track import TrackSample, read_track  # noqa: E402
+from posecheck.engine.exercise_engine import ExerciseEngine  # noqa: E402
+from posecheck.engine.exercises import load_all  # noqa: E402
+from posecheck.run.files import analyze_track  # noqa: E402
+from posecheck.pose.track import TrackSample, read_track  # noqa: E402
 
 
 def tracks_in(folder: Path, digest: str | None) -> dict[str, Path]:

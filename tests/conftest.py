@@ -47,7 +47,7 @@ def labels(data_dir) -> list[dict]:
 
 @pytest.fixture(scope="session")
 def library():
-    from posecheck.exercises import load_all
+    from posecheck.engine.exercises import load_all
 
     lib = load_all()
     assert not lib.errors, lib.errors
@@ -57,7 +57,7 @@ def library():
 def _pose_stage_digest() -> str:
     """Tracks depend on the decoder and the pose stage; a change there invalidates them."""
     h = hashlib.sha256()
-    for name in ("source.py", "pose.py", "datatypes.py", "track.py"):
+    for name in ("video/decode.py", "pose/estimator.py", "datatypes.py", "pose/track.py"):
         h.update((ROOT / "posecheck" / name).read_bytes())
     return h.hexdigest()[:12]
 
@@ -68,7 +68,7 @@ def track_of(data_dir, tmp_path_factory, library):
     track_of(clip, stride=None) is the track at the automatic stride (tests/test_stride.py).
 
     POSECHECK_TRACK_CACHE=DIR keeps tracks between runs (keyed by the pose stage's source)."""
-    from posecheck.pipeline import analyze_video
+    from posecheck.run.files import analyze_video
 
     cache_env = os.environ.get("POSECHECK_TRACK_CACHE")
     folder = Path(cache_env) if cache_env else tmp_path_factory.mktemp("tracks")

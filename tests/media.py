@@ -11,7 +11,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from posecheck.source import read_frames
+from posecheck.video.decode import read_frames
 
 
 def write_video(path: Path, frames: Iterable[np.ndarray], fps: float = 30.0, *,

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from posecheck.web import board, live, review
+from posecheck.web import board, review, webrtc
+from posecheck.run import live
 from posecheck.web.figure import draw_figure, joints
 from posecheck.web.info import DISCLAIMER, prescription_lines
 
@@ -28,7 +29,7 @@ def no_webrtc(monkeypatch):
         calls.append(processor)
         return SimpleNamespace(state=SimpleNamespace(playing=False), video_processor=None)
 
-    monkeypatch.setattr(live, "start_stream", fake)
+    monkeypatch.setattr(webrtc, "start_stream", fake)
     return calls
 
 
@@ -52,7 +53,7 @@ def test_page_renders_with_disclaimer_and_four_exercises(no_webrtc):
     at = run_app()
     assert any(DISCLAIMER in w.value for w in at.warning)
     box = at.selectbox(key="exercise")
-    from posecheck.exercises import load_all
+    from posecheck.engine.exercises import load_all
 
     lib = load_all()
     assert set(FOUR) <= set(lib.exercises)
@@ -63,7 +64,7 @@ def test_page_renders_with_disclaimer_and_four_exercises(no_webrtc):
 
 
 def test_switching_exercise_shows_its_steps(no_webrtc):
-    from posecheck.exercises import load_all
+    from posecheck.engine.exercises import load_all
 
     lib = load_all()
     at = run_app()
@@ -118,13 +119,13 @@ def test_oversized_upload_is_refused_before_reading():
 
 
 def _ex(ex_id):
-    from posecheck.exercises import load_all
+    from posecheck.engine.exercises import load_all
 
     return load_all().exercises[ex_id]
 
 
 def test_figure_draws_every_exercise():
-    from posecheck.exercises import load_all
+    from posecheck.engine.exercises import load_all
 
     for ex in load_all().exercises.values():
         for pose in ("start", "working"):
@@ -136,7 +137,7 @@ def test_figure_draws_every_exercise():
 
 
 def test_live_processor_snapshot_new_session_and_switch():
-    from posecheck.session import SessionPlan
+    from posecheck.engine.session import SessionPlan
 
     ex = _ex("good_morning")
 
@@ -244,7 +245,7 @@ def test_live_processes_only_the_newest_of_queued_frames():
 
 
 def test_ice_servers_come_from_the_environment(monkeypatch):
-    from posecheck.web.live import rtc_configuration
+    from posecheck.web.webrtc import rtc_configuration
 
     monkeypatch.delenv("POSECHECK_ICE_SERVERS", raising=False)
     assert rtc_configuration() == {"iceServers": []}
@@ -277,9 +278,9 @@ def test_a_review_of_several_sets_shows_them_and_saves_to_the_history_on_request
     import synth
     from synth import Key, poses, reps
 
-    from posecheck.history import HistoryStore, default_history_path
-    from posecheck.pipeline import analyze_track
-    from posecheck.track import TrackHeader, write_header, write_sample
+    from posecheck.sinks.history_store import HistoryStore, default_history_path
+    from posecheck.run.files import analyze_track
+    from posecheck.pose.track import TrackHeader, write_header, write_sample
 
     stand, hinge = {"lean": 2.0, "knee": 12.0}, {"lean": 70.0, "knee": 18.0}
     frames = poses(synth.standing, stand, reps(hinge, stand, 5) + [Key(0.0, {}, hold_s=25.0)]

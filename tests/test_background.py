@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from posecheck.background import HELPER_NICE, Prefetch, Sink
+from posecheck.run.threads import HELPER_NICE, Prefetch, Sink
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice is Linux's")
 

@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from posecheck import cpu_affinity
-from posecheck.cpu_affinity import CHECK_EVERY_S, OneCore
+from posecheck.pose import cpu_affinity
+from posecheck.pose.cpu_affinity import CHECK_EVERY_S, OneCore
 
 linux_with_cores = pytest.mark.skipif(
     not sys.platform.startswith("linux") or len(os.sched_getaffinity(0)) < 2,
@@ -117,7 +117,7 @@ def test_one_usable_core_leaves_everything_alone(monkeypatch):
 def test_the_pose_graph_of_an_analysis_runs_on_one_core():
     import numpy as np
 
-    from posecheck.pose import PoseEstimator
+    from posecheck.pose.estimator import PoseEstimator
 
     with PoseEstimator(one_core=True) as estimator:
         keeper = estimator._one_core

@@ -9,8 +9,8 @@ import pytest
 import synth
 from synth import Key, poses, reps
 from posecheck import landmarks as L
-from posecheck.engine import ExerciseEngine
-from posecheck.track import read_track, write_sample, TrackSample
+from posecheck.engine.exercise_engine import ExerciseEngine
+from posecheck.pose.track import read_track, write_sample, TrackSample
 
 STAND = {"lean": 2.0, "knee": 12.0, "head": 0.0}
 HINGE = {"lean": 70.0, "knee": 18.0}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from posecheck.errors import ExerciseFileError, UnknownExerciseError
-from posecheck.exercises import default_exercise_dir, load_all, load_exercise_file
+from posecheck.engine.exercises import default_exercise_dir, load_all, load_exercise_file
 
 REQUIRED_FAULTS = {
     "hip_hinge": {"knees_too_bent", "shallow", "too_fast"},

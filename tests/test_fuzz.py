@@ -20,10 +20,10 @@ import pytest
 import synth
 from media import moving_background, write_video
 from posecheck.datatypes import Pose
-from posecheck.engine import ExerciseEngine
+from posecheck.engine.exercise_engine import ExerciseEngine
 from posecheck.errors import PosecheckError
-from posecheck.source import probe, read_frames
-from posecheck.track import TrackSample, read_track, write_header, write_sample, TrackHeader
+from posecheck.video.decode import probe, read_frames
+from posecheck.pose.track import TrackSample, read_track, write_header, write_sample, TrackHeader
 
 ROUNDS = 120  # per seed; each round is one file or one track
 

@@ -16,11 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from posecheck import history
+from posecheck.sinks import history_store as history
 from posecheck.errors import HistoryError, PosecheckError
-from posecheck.history import HistoryStore, default_history_path
-from posecheck.records import (ABANDONED, FINISHED, IN_PROGRESS, INTERRUPTED, SOURCE_LIVE,
-                               SOURCE_VIDEO, RepSummary, SessionRecord, SetRecord)
+from posecheck.sinks.history_store import HistoryStore, default_history_path
+from posecheck.engine.records import ABANDONED, FINISHED, IN_PROGRESS, INTERRUPTED, SOURCE_LIVE, SOURCE_VIDEO, RepSummary, SessionRecord, SetRecord
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -116,7 +115,7 @@ WRITER = textwrap.dedent("""
     import os, sys, time
     sys.path.insert(0, {tests!r})
     from test_history import make_session, make_set
-    from posecheck.history import HistoryStore
+    from posecheck.sinks.history_store import HistoryStore
     store = HistoryStore({path!r})
     rec = make_session({n})
     store.start_session(rec)

@@ -13,9 +13,9 @@ from test_app import APP, texts
 from test_history import make_session, make_set, record_live
 from streamlit.testing.v1 import AppTest
 
-from posecheck.history import HistoryStore
-from posecheck.records import ABANDONED, INTERRUPTED, RepSummary, SetRecord
-from posecheck.web import history as hv
+from posecheck.sinks.history_store import HistoryStore
+from posecheck.engine.records import ABANDONED, INTERRUPTED, RepSummary, SetRecord
+from posecheck.web import history_page as hv
 
 
 @pytest.fixture

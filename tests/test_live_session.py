@@ -16,10 +16,11 @@ import pytest
 import synth
 from synth import Key, poses, reps
 from posecheck.errors import HistoryError
-from posecheck.history import HistoryStore
-from posecheck.records import ABANDONED, FINISHED, IN_PROGRESS
-from posecheck.session import SessionPlan
-from posecheck.web import board, live, speech
+from posecheck.sinks.history_store import HistoryStore
+from posecheck.engine.records import ABANDONED, FINISHED, IN_PROGRESS
+from posecheck.engine.session import SessionPlan
+from posecheck.web import board, speech
+from posecheck.run import live
 
 STAND = {"lean": 2.0, "knee": 12.0, "head": 0.0}
 HINGE = {"lean": 70.0, "knee": 18.0}
@@ -213,7 +214,7 @@ def test_the_player_gets_ids_unique_per_session_and_the_transcript_shows_times(l
 
 
 def test_text_that_closes_a_script_cannot_break_out_of_the_player():
-    from posecheck.session import Announcement
+    from posecheck.engine.session import Announcement
 
     nasty = [Announcement("k", "cue", "</script><script>alert(1)</script>", 1.0)]
     html = speech.player_html(nasty, "s", 1.0, muted=False)
@@ -232,8 +233,8 @@ def test_the_hold_ring_shrinks_as_the_hold_is_done(fraction, dash):
 
 
 def test_the_video_shows_the_count_of_the_set_and_only_the_cues_said(library):
-    from posecheck.engine import ExerciseEngine
-    from posecheck.session import Session
+    from posecheck.engine.exercise_engine import ExerciseEngine
+    from posecheck.engine.session import Session
 
     ex = library.get("good_morning")
     engine, session = ExerciseEngine(ex), Session(ex, SessionPlan.live(ex, sets=2, rest_s=2.0))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from posecheck.pipeline import analyze_track
+from posecheck.run.files import analyze_track
 
 # The exercise each unlabelled clip is closest to, by what it shows.
 CLOSEST = {

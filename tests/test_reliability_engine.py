@@ -12,8 +12,8 @@ import pytest
 
 import synth
 from synth import Key, poses, reps
-from posecheck.continuity import PersonContinuity
-from posecheck.engine import ExerciseEngine
+from posecheck.engine.continuity import PersonContinuity
+from posecheck.engine.exercise_engine import ExerciseEngine
 
 STAND = {"lean": 2.0, "knee": 12.0, "head": 0.0}
 HINGE = {"lean": 70.0, "knee": 18.0}

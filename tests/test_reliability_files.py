@@ -27,9 +27,9 @@ import pytest
 
 from media import NoModel, derived_clip, moving_background, write_video
 from posecheck.errors import VideoError
-from posecheck.pipeline import analyze_video
-from posecheck.livebench import rss_mb
-from posecheck.source import probe, read_frames
+from posecheck.run.files import analyze_video
+from posecheck.bench.live import rss_mb
+from posecheck.video.decode import probe, read_frames
 from posecheck.web import review
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,9 +39,9 @@ GOOD_MORNING = "good-morning_side_palfit_1.mp4"  # 4 reps (labels.toml), ending 
 @pytest.fixture
 def no_model(monkeypatch):
     """The pipeline without the pose model, for tests about files rather than people."""
-    import posecheck.pose
+    import posecheck.pose.estimator
 
-    monkeypatch.setattr(posecheck.pose, "PoseEstimator", NoModel)
+    monkeypatch.setattr(posecheck.pose.estimator, "PoseEstimator", NoModel)
 
 
 def _sentence(text: str | None) -> str:

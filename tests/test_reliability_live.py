@@ -20,9 +20,9 @@ import numpy as np
 
 import synth
 from synth import poses, reps
-from posecheck.pose import BRIGHT_LEVEL, DARK_BELOW, brightened
-from posecheck.session import SessionPlan
-from posecheck.web import live
+from posecheck.pose.estimator import BRIGHT_LEVEL, DARK_BELOW, brightened
+from posecheck.engine.session import SessionPlan
+from posecheck.run import live
 from test_reliability_engine import _switch_mid_rep
 
 STAND = {"lean": 2.0, "knee": 12.0, "head": 0.0}
@@ -118,7 +118,7 @@ def test_a_dark_frame_is_brightened_for_the_model_and_the_page_is_told(library):
     assert bright is not None and bright.shape == dark.shape
     assert BRIGHT_LEVEL * 0.6 < bright.mean() < BRIGHT_LEVEL * 1.4
     assert dark.mean() < DARK_BELOW and brightened(lit) is None
-    from posecheck.pose import PoseEstimator
+    from posecheck.pose.estimator import PoseEstimator
 
     proc, _ = _processor(library.get("good_morning"), PoseEstimator())
     try:

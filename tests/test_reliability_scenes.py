@@ -21,10 +21,10 @@ import pytest
 
 from media import clip_frames, derived_clip, moving_background, write_video
 from posecheck import landmarks as L
-from posecheck.continuity import BODY_JOINTS
-from posecheck.engine import ExerciseEngine
-from posecheck.pipeline import NO_PERSON_WARNING, analyze_track, analyze_video
-from posecheck.track import TrackSample, read_track
+from posecheck.engine.continuity import BODY_JOINTS
+from posecheck.engine.exercise_engine import ExerciseEngine
+from posecheck.run.files import NO_PERSON_WARNING, analyze_track, analyze_video
+from posecheck.pose.track import TrackSample, read_track
 
 GOOD_MORNING = "good-morning_side_palfit_1.mp4"  # reps end at 6.3, 10.6, 14.9, 19.2 s
 FIRE_HYDRANT = "fire-hydrant_side-front_malik_1.mp4"

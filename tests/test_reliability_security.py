@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from posecheck.errors import ExerciseFileError, UnknownExerciseError
-from posecheck.exercises import load_all, parse_exercise
+from posecheck.engine.exercises import load_all, parse_exercise
 from posecheck.web import review
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,8 +61,8 @@ def test_no_network_call_at_run_time(tmp_path):
         sys.path.insert(0, "tests")
         from media import moving_background, write_video
         from pathlib import Path
-        from posecheck.exercises import load_all
-        from posecheck.pipeline import analyze_video
+        from posecheck.engine.exercises import load_all
+        from posecheck.run.files import analyze_video
         clip = write_video(Path({str(tmp_path)!r}) / "room.mp4", moving_background(10), 10)
         report = analyze_video(str(clip), load_all().get("hip_hinge"),
                                annotate_to={str(tmp_path / "out.mp4")!r})
@@ -87,7 +87,7 @@ def test_the_pose_model_ships_with_the_package():
 def test_an_exercise_id_that_could_be_a_path_is_refused(tmp_path, bad_id):
     folder = tmp_path / "exercises"
     folder.mkdir()
-    text = (ROOT / "exercises" / "hip_hinge.toml").read_text()
+    text = (ROOT / "posecheck" / "exercises" / "hip_hinge.toml").read_text()
     assert 'id = "hip_hinge"' in text
     path = folder / "hip_hinge.toml"
     path.write_text(text.replace('id = "hip_hinge"', f"id = {bad_id!r}"))
@@ -102,7 +102,7 @@ def test_an_exercise_id_that_could_be_a_path_is_refused(tmp_path, bad_id):
 def test_an_unknown_exercise_id_on_the_command_line_is_only_a_name(tmp_path):
     """The id is looked up among the loaded exercises, never opened as a file."""
     target = tmp_path / "exercise.toml"
-    target.write_text((ROOT / "exercises" / "hip_hinge.toml").read_text())
+    target.write_text((ROOT / "posecheck" / "exercises" / "hip_hinge.toml").read_text())
     result = subprocess.run([sys.executable, "-m", "posecheck", "analyze", "x.mp4", "-e",
                              str(target.with_suffix(""))], capture_output=True, text=True,
                             cwd=ROOT, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})

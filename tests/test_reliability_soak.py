@@ -9,8 +9,8 @@ from dataclasses import replace
 
 import synth
 from synth import poses, reps
-from posecheck.engine import ExerciseEngine
-from posecheck.livebench import rss_mb
+from posecheck.engine.exercise_engine import ExerciseEngine
+from posecheck.bench.live import rss_mb
 
 STAND = {"lean": 2.0, "knee": 12.0, "head": 0.0}
 HINGE = {"lean": 70.0, "knee": 18.0}

@@ -8,10 +8,9 @@ import pytest
 
 import synth
 from synth import Key, poses, reps
-from posecheck.engine import ExerciseEngine
-from posecheck.records import SOURCE_LIVE
-from posecheck.session import (COUNTING, DONE, REST, SETUP, STOPPED, Session, SessionPlan,
-                               new_record)
+from posecheck.engine.exercise_engine import ExerciseEngine
+from posecheck.engine.records import SOURCE_LIVE
+from posecheck.engine.session import COUNTING, DONE, REST, SETUP, STOPPED, Session, SessionPlan, new_record
 
 STAND = {"lean": 2.0, "knee": 12.0, "head": 0.0}
 HINGE = {"lean": 70.0, "knee": 18.0}
@@ -294,7 +293,7 @@ def test_a_video_of_both_sides_is_split_by_side(library):
 
 
 def _track(tmp_path, frames):
-    from posecheck.track import TrackHeader, write_header, write_sample
+    from posecheck.pose.track import TrackHeader, write_header, write_sample
 
     path = tmp_path / "two-sets.jsonl"
     with open(path, "w", encoding="utf-8") as fh:
@@ -306,9 +305,9 @@ def _track(tmp_path, frames):
 
 
 def test_the_review_report_shows_the_video_as_sets_and_can_go_to_the_history(library, tmp_path):
-    from posecheck.history import HistoryStore
-    from posecheck.pipeline import analyze_track
-    from posecheck.report import summary_text
+    from posecheck.sinks.history_store import HistoryStore
+    from posecheck.run.files import analyze_track
+    from posecheck.sinks.report import summary_text
     from posecheck.web.review import session_record, set_rows
 
     keys = reps(HINGE, STAND, 5) + stay(30.0) + reps({**HINGE, "knee": 75.0}, STAND, 3)

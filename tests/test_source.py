@@ -6,7 +6,7 @@ import av
 import numpy as np
 import pytest
 
-from posecheck.source import probe, read_frames
+from posecheck.video.decode import probe, read_frames
 
 
 def _clip(path, rotation: int, size=(200, 120), n=6, fps=30):

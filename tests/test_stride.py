@@ -7,7 +7,7 @@ so after the first run these tests only replay tracks.
 
 from __future__ import annotations
 
-from posecheck.pipeline import analyze_track, analyze_video, auto_stride
+from posecheck.run.files import analyze_track, analyze_video, auto_stride
 
 SHORT_30FPS = "deadlift_side_jeffchen_bad_1.mp4"  # 29 frames at 30 fps
 

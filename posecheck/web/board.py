@@ -5,10 +5,10 @@ from __future__ import annotations
 import html
 import math
 
-from ..feedback import CueTiming
-from ..records import SetRecord
-from ..session import COUNTING, DONE, REST, SETUP, STOPPED, Announcement, SessionStatus
-from .live import LiveSnapshot
+from ..engine.feedback import CueTiming
+from ..engine.records import SetRecord
+from ..engine.session import COUNTING, DONE, REST, SETUP, STOPPED, Announcement, SessionStatus
+from ..run.live import LiveSnapshot
 
 # said words that also stand on the board for a while (rep numbers have their own counter)
 _SHOWN = ("ready", "cue", "rest", "next_set", "switch_side", "wrong_side", "done", "hold", "release")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..exercises import Exercise
+from ..engine.exercises import Exercise
 
 DISCLAIMER = "Not a medical device. Stop if it hurts."
 

@@ -9,10 +9,11 @@ from datetime import datetime, timezone
 import streamlit as st
 
 from ..errors import HistoryError
-from ..exercises import Exercise, ExerciseLibrary, load_all
-from ..history import HistoryStore, default_history_path, sessions_csv
-from ..session import SessionPlan
-from . import board, history, live, review, speech
+from ..engine.exercises import Exercise, ExerciseLibrary, load_all
+from ..sinks.history_store import HistoryStore, default_history_path, sessions_csv
+from ..engine.session import SessionPlan
+from ..run import live
+from . import board, history_page as history, review, speech, webrtc
 from .figure import draw_figure
 from .info import DISCLAIMER, prescription_lines, view_line
 
@@ -190,7 +191,7 @@ def _live_store_factory():
 
 
 def live_section(ex: Exercise, start_stream=None, poll_s: float = 0.3) -> None:
-    start_stream = start_stream or live.start_stream
+    start_stream = start_stream or webrtc.start_stream
     plan, muted = session_controls(ex)
     processor = st.session_state.get(PROCESSOR_KEY)
     if processor is None:

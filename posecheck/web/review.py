@@ -13,9 +13,9 @@ import tempfile
 from dataclasses import dataclass, field
 
 from ..errors import PosecheckError
-from ..exercises import Exercise
-from ..records import FINISHED, SOURCE_VIDEO, RepSummary, SessionRecord, SetRecord
-from ..report import Report
+from ..engine.exercises import Exercise
+from ..engine.records import FINISHED, SOURCE_VIDEO, RepSummary, SessionRecord, SetRecord
+from ..sinks.report import Report
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def review_file(path: str, exercise: Exercise, key: tuple = (), name: str = "",
     with tempfile.TemporaryDirectory(prefix="posecheck-out-") as tmp:
         out = os.path.join(tmp, "annotated.mp4")
         try:
-            from ..pipeline import analyze_video
+            from ..run.files import analyze_video
 
             report = analyze_video(path, exercise, stride=None, annotate_to=out, progress=progress,
                                    mirrored=mirrored)

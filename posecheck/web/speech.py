@@ -21,7 +21,7 @@ import html
 import json
 from collections.abc import Sequence
 
-from ..session import Announcement
+from ..engine.session import Announcement
 
 STALE_S = 5.0
 

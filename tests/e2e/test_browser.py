@@ -262,7 +262,7 @@ def test_live_session_runs_a_whole_set_hands_free(browser_paths, server, data_di
     """After Start nothing is clicked: the fake camera plays the good-morning clip (looping);
     the session counts a set of 5, rests 10 s, starts set 2 by itself, and the words are said
     one at a time in order. Closing the tab saves the session as abandoned, reps kept."""
-    from posecheck.history import HistoryStore
+    from posecheck.sinks.history_store import HistoryStore
 
     url, history = server
     y4m = tmp_path / "camera.y4m"

@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.real]
 
 
 def test_a_denied_camera_is_explained_and_nothing_breaks(browser_paths, server, tmp_path):
-    from posecheck.history import HistoryStore
+    from posecheck.sinks.history_store import HistoryStore
 
     url, history = server
     driver = _driver(browser_paths, tmp_path, extra=("--use-fake-device-for-media-stream",))

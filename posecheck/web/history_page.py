@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timezone
 
-from ..records import ABANDONED, FINISHED, IN_PROGRESS, INTERRUPTED, SOURCE_VIDEO, SessionRecord
+from ..engine.records import ABANDONED, FINISHED, IN_PROGRESS, INTERRUPTED, SOURCE_VIDEO, SessionRecord
 
 STATUS_TEXT = {
     FINISHED: "finished",

@@ -17,9 +17,9 @@ from typing import IO
 
 import numpy as np
 
-from .errors import TrackError
-from .landmarks import NUM_LANDMARKS
-from .datatypes import Pose
+from ..errors import TrackError
+from ..landmarks import NUM_LANDMARKS
+from ..datatypes import Pose
 
 TRACK_VERSION = 1
 _DIGITS = 5  # 1e-5 of the image is far below the model's own noise

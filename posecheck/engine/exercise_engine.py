@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .continuity import PersonContinuity
-from .datatypes import Features, Pose
+from ..datatypes import Features, Pose
 from .exercises import Exercise
 from .features import FeatureExtractor
 from .feedback import CONDITION, POSITIVE, Cue, CueSelector, CueTiming

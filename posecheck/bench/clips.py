@@ -35,7 +35,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import argtypes
+from .. import argtypes
 
 DEFAULT_CLIPS = ("good-morning_side_palfit_1.mp4", "single-leg-deadlift_side_palfit_1.mp4",
                  "deadlift-band_side_rnhrn_1.mp4", "deadlift_side_sebitzu_1.mp4")
@@ -44,7 +44,7 @@ _BATCH = 64  # frames decoded ahead of the model-alone run: bounded memory, deco
 
 
 def default_clip_dir() -> Path:
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     return Path(os.environ.get("POSECHECK_DATA", root.parent / "shared" / "data")) / "videos"
 
 
@@ -100,17 +100,17 @@ def exercise_for(clip: Path, default: str) -> str:
 # ---- measurements, each run in its own process ----------------------------------------------
 
 def _exercise(exercise_id: str):
-    from .exercises import load_all
+    from ..engine.exercises import load_all
 
     return load_all().get(exercise_id)
 
 
 def measure_model(path: str, exercise_id: str) -> dict:
     """The pose model alone on every frame (decode not timed), then the engine on its poses."""
-    from .engine import ExerciseEngine
-    from .pose import PoseEstimator
-    from .source import read_frames
-    from .track import TrackHeader, write_header, write_sample
+    from ..engine.exercise_engine import ExerciseEngine
+    from ..pose.estimator import PoseEstimator
+    from ..video.decode import read_frames
+    from ..pose.track import TrackHeader, write_header, write_sample
 
     t0 = time.perf_counter()
     estimator = PoseEstimator(one_core=True)  # configured as analyze_video configures it
@@ -143,7 +143,7 @@ def measure_model(path: str, exercise_id: str) -> dict:
             break
     engine_fps = rounds * n / (time.perf_counter() - e0)
 
-    from .pipeline import analyze_track
+    from ..run.files import analyze_track
 
     with tempfile.TemporaryDirectory(prefix="posecheck-bench-") as tmp:
         track = os.path.join(tmp, "clip.jsonl")
@@ -162,7 +162,7 @@ def measure_model(path: str, exercise_id: str) -> dict:
 
 def measure_analyze(path: str, exercise_id: str, stride, annotate: bool) -> dict:
     """`analyze` as the command line runs it; wall time of the whole call."""
-    from .pipeline import analyze_video
+    from ..run.files import analyze_video
 
     exercise = _exercise(exercise_id)
     with tempfile.TemporaryDirectory(prefix="posecheck-bench-") as tmp:
@@ -195,7 +195,7 @@ def run_isolated(fn, *args) -> dict:
 
 def measure_batch(paths: list[str], exercise_id: str, workers: int) -> dict:
     """`posecheck analyze A B ... --jobs N` at the automatic stride, without videos."""
-    from .batch import Job, outcomes
+    from ..run.batch import Job, outcomes
 
     jobs = [Job(p, exercise_id, None, None, None) for p in paths]
     t0 = time.perf_counter()
@@ -259,7 +259,7 @@ class ClipRuns:
 
 
 def _probe(path: Path) -> tuple[str, float, float]:
-    from .source import probe
+    from ..video.decode import probe
 
     info = probe(str(path))
     return f"{info.width}x{info.height}", info.fps, info.duration_s
@@ -314,7 +314,7 @@ def table(clips: list[ClipRuns]) -> str:
 
 
 def run(args) -> int:
-    from .errors import PosecheckError
+    from ..errors import PosecheckError
 
     info = machine()
     print(f"machine: {info['cores']} cores ({info['usable_cores']} usable), {info['cpu']}, {info['system']}, "
@@ -360,7 +360,7 @@ def run(args) -> int:
               f"({video / many:.2f}x realtime); load 1 min {statistics.median(r['loadavg'][0] for r in runs[args.batch]):.2f}")
         result["batch"] = {str(w): r for w, r in runs.items()}
     if args.live_seconds > 0:
-        from .livebench import live_latency, live_table
+        from .live import live_latency, live_table
 
         live = run_isolated(live_latency, args.live_seconds, args.live_fps, str(args.live_clip or ""))
         print()

@@ -9,7 +9,7 @@ import av
 import cv2
 import numpy as np
 
-from .errors import VideoError
+from ..errors import VideoError
 
 # Coarser motion search than the preset's (diamond search, one subpixel refinement step): on
 # the real 720p clips it takes 2-2.5 ms less CPU per frame of the encoder's ~7-10 ms, for files

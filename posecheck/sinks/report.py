@@ -8,9 +8,9 @@ import json
 import math
 from dataclasses import asdict, dataclass, field
 
-from .engine import EngineHistory
-from .exercises import Exercise
-from .records import SetRecord
+from ..engine.exercise_engine import EngineHistory
+from ..engine.exercises import Exercise
+from ..engine.records import SetRecord
 
 
 @dataclass

@@ -15,8 +15,8 @@ import os
 import sys
 from dataclasses import dataclass
 
-from .errors import PosecheckError
-from .report import Report
+from ..errors import PosecheckError
+from ..sinks.report import Report
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class Outcome:
 def plan(paths: list[str], exercise_id: str, stride: int | None, json_dir: str | None,
          out_dir: str | None, mirrored: bool = False) -> list[Job]:
     """One job per file; outputs are named after the input in the given folders."""
-    from .track import is_track_path
+    from ..pose.track import is_track_path
 
     for folder, flag in ((json_dir, "--json"), (out_dir, "--out")):
         if folder and folder != "-" and not os.path.isdir(folder):
@@ -59,8 +59,8 @@ def plan(paths: list[str], exercise_id: str, stride: int | None, json_dir: str |
 
 def run_job(job: Job) -> Outcome:
     """One file, as `posecheck analyze FILE` would do it (runs in a worker process)."""
-    from .exercises import load_all
-    from .pipeline import analyze_file
+    from ..engine.exercises import load_all
+    from .files import analyze_file
 
     try:
         exercise = load_all().get(job.exercise_id)
@@ -97,7 +97,7 @@ def outcomes(jobs: list[Job], workers: int):
 def analyze_files(paths: list[str], exercise_id: str, stride: int | None, json_to: str | None,
                   out_dir: str | None, workers: int, mirrored: bool = False) -> int:
     """The command line's several-files mode. Returns the exit code."""
-    from .report import summary_text
+    from ..sinks.report import summary_text
 
     jobs = plan(paths, exercise_id, stride, json_to, out_dir, mirrored)
     failed = 0

@@ -49,7 +49,7 @@ def _loop_frames(clip: str, max_side: int = 640) -> list:
     """Up to _LOOP_FRAMES frames of the clip as yuv420p arrays (what a WebRTC decoder yields)."""
     import av
 
-    from .source import read_frames
+    from ..video.decode import read_frames
 
     out = []
     for frame in read_frames(clip, max_side=max_side):
@@ -66,10 +66,10 @@ def live_latency(seconds: float, fps: float = 60.0, clip: str = "") -> dict:
     from streamlit_webrtc.models import CallbackAttachableProcessor
     from streamlit_webrtc.process import AsyncVideoProcessTrack
 
-    from .bench import default_clip_dir, loadavg
-    from .errors import PosecheckError
-    from .exercises import load_all
-    from .web.live import LiveProcessor
+    from .clips import default_clip_dir, loadavg
+    from ..errors import PosecheckError
+    from ..engine.exercises import load_all
+    from ..run.live import LiveProcessor
 
     clip = clip or str(default_clip_dir() / DEFAULT_LIVE_CLIP)
     if not Path(clip).is_file():
@@ -117,7 +117,7 @@ def live_latency(seconds: float, fps: float = 60.0, clip: str = "") -> dict:
     history_dir = tempfile.TemporaryDirectory(prefix="posecheck-livebench-")
 
     def history():  # a private history file: the bench's sets are real writes, not the user's
-        from .history import HistoryStore
+        from ..sinks.history_store import HistoryStore
 
         return HistoryStore(Path(history_dir.name) / "history.sqlite3")
 

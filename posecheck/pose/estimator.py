@@ -14,8 +14,8 @@ import sys
 import numpy as np
 
 from .cpu_affinity import OneCore
-from .datatypes import Pose
-from . import landmarks as L
+from ..datatypes import Pose
+from .. import landmarks as L
 
 # Below this the person detector's guess is more often wrong than right on our clips.
 MIN_DETECTION_CONFIDENCE = 0.5

@@ -8,9 +8,7 @@ thread reads a lock-protected snapshot of the latest state.
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import threading
 import time
 import uuid
@@ -19,34 +17,13 @@ from collections import deque
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
-from ..engine import EngineState
+from ..engine.exercise_engine import EngineState
 from ..errors import PosecheckError
-from ..exercises import Exercise
-from ..records import ABANDONED, FINISHED, SOURCE_LIVE, SessionRecord
-from ..session import Announcement, Session, SessionPlan, SessionStatus, cue_key, new_record
+from ..engine.exercises import Exercise
+from ..engine.records import ABANDONED, FINISHED, SOURCE_LIVE, SessionRecord
+from ..engine.session import Announcement, Session, SessionPlan, SessionStatus, cue_key, new_record
 
 log = logging.getLogger(__name__)
-
-ICE_SERVERS_ENV = "POSECHECK_ICE_SERVERS"
-
-
-def rtc_configuration() -> dict:
-    """No STUN/TURN by default: that works on localhost and a LAN without internet. A remote
-    deployment names its servers as JSON in $POSECHECK_ICE_SERVERS, e.g.
-    [{"urls": ["turn:turn.example.org:3478"], "username": "u", "credential": "p"}]."""
-    text = os.environ.get(ICE_SERVERS_ENV, "").strip()
-    if not text:
-        return {"iceServers": []}
-    try:
-        servers = json.loads(text)
-    except json.JSONDecodeError:
-        servers = None
-    if not isinstance(servers, list) or not all(isinstance(x, dict) and "urls" in x for x in servers):
-        log.warning("%s is not a JSON list of {\"urls\": ...} objects; using no ICE servers", ICE_SERVERS_ENV)
-        return {"iceServers": []}
-    return {"iceServers": servers}
-
-MEDIA_CONSTRAINTS = {"video": {"width": {"ideal": 640}, "height": {"ideal": 480}}, "audio": False}
 
 # No frame for this long while a session runs: the camera was unplugged, the stream stopped or
 # the tab was closed. The session is saved as abandoned with the reps it had.
@@ -101,8 +78,8 @@ class LiveProcessor:
 
     def _use(self, exercise: Exercise, plan: SessionPlan) -> None:
         """A fresh engine and session (the caller holds the lock or owns the object)."""
-        from ..engine import ExerciseEngine
-        from ..overlay import Overlay
+        from ..engine.exercise_engine import ExerciseEngine
+        from ..sinks.overlay import Overlay
 
         self.exercise, self.plan = exercise, plan
         self._engine = ExerciseEngine(exercise)
@@ -146,7 +123,7 @@ class LiveProcessor:
             if self._estimator_factory is not None:
                 self._estimator = self._estimator_factory()
             else:
-                from ..pose import PoseEstimator
+                from ..pose.estimator import PoseEstimator
 
                 self._estimator = PoseEstimator()
         return self._estimator
@@ -330,20 +307,6 @@ def video_state(state, status: SessionStatus | None, said) -> EngineState:
 
 
 def _default_store():
-    from ..history import HistoryStore
+    from ..sinks.history_store import HistoryStore
 
     return HistoryStore()
-
-
-def start_stream(processor: LiveProcessor, key: str = "live"):
-    """The one call into streamlit-webrtc (tests replace this; AppTest cannot run WebRTC).
-    Returns the WebRtcStreamerContext (has .state.playing)."""
-    from streamlit_webrtc import WebRtcMode, webrtc_streamer
-
-    return webrtc_streamer(
-        key=key, mode=WebRtcMode.SENDRECV, rtc_configuration=rtc_configuration(),
-        media_stream_constraints=MEDIA_CONSTRAINTS,
-        queued_video_frames_callback=processor.recv_queued,
-        on_video_ended=processor.on_ended, async_processing=True,
-        video_html_attrs={"autoPlay": True, "controls": False, "muted": True,
-                          "style": {"width": "100%"}})

@@ -30,9 +30,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from .errors import HistoryError
-from .records import (ABANDONED, FINISHED, IN_PROGRESS, INTERRUPTED, SOURCE_LIVE, RepSummary,
-                      SessionRecord, SetRecord)
+from ..errors import HistoryError
+from ..engine.records import ABANDONED, FINISHED, IN_PROGRESS, INTERRUPTED, SOURCE_LIVE, RepSummary, SessionRecord, SetRecord
 
 ENV_VAR = "POSECHECK_HISTORY"
 FILE_NAME = "history.sqlite3"

@@ -11,9 +11,9 @@ import math
 import cv2
 import numpy as np
 
-from . import landmarks as L
-from .engine import EngineState
-from .exercises import Exercise
+from .. import landmarks as L
+from ..engine.exercise_engine import EngineState
+from ..engine.exercises import Exercise
 
 WHITE, BLACK = (255, 255, 255), (0, 0, 0)
 NEAR, FAR = (60, 220, 255), (150, 150, 150)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .datatypes import Features
+from ..datatypes import Features
 from .exercises import Exercise, FaultRule
 
 SETUP, START, MOVING, WORKING, RETURNING = "setup", "start", "moving", "working", "returning"

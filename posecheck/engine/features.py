@@ -18,8 +18,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from . import landmarks as L
-from .datatypes import Features, Pose
+from .. import landmarks as L
+from ..datatypes import Features, Pose
 
 VISIBLE = 0.5  # MediaPipe visibility above which a landmark counts as seen
 

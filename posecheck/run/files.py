@@ -11,17 +11,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .background import Prefetch, Sink
-from .engine import EngineState, ExerciseEngine
-from .errors import PosecheckError
-from .exercises import Exercise
-from .overlay import Overlay
-from .report import Report, build_report
-from .rules import ONE_PERSON
-from .session import Session, SessionPlan
-from .source import DEFAULT_MAX_SIDE, DecodeStatus, probe, read_frames
-from .track import TrackHeader, TrackSample, is_track_path, read_track, write_header, write_sample
-from .writer import H264Writer
+from .threads import Prefetch, Sink
+from ..engine.exercise_engine import EngineState, ExerciseEngine
+from ..errors import PosecheckError
+from ..engine.exercises import Exercise
+from ..sinks.overlay import Overlay
+from ..sinks.report import Report, build_report
+from ..engine.rules import ONE_PERSON
+from ..engine.session import Session, SessionPlan
+from ..video.decode import DEFAULT_MAX_SIDE, DecodeStatus, probe, read_frames
+from ..pose.track import TrackHeader, TrackSample, is_track_path, read_track, write_header, write_sample
+from ..video.encode import H264Writer
 
 # progress(done_fraction 0..1) is called now and then; it must be cheap
 Progress = Callable[[float], None]
@@ -106,7 +106,7 @@ def analyze_video(path: str, exercise: Exercise, *, stride: int | None = 1, anno
 
     Decoding runs ahead of the model and drawing + encoding behind it, each on its own thread
     (background.py), so on a second core they cost little wall time."""
-    from .pose import PoseEstimator  # MediaPipe loads only when a video is analysed
+    from ..pose.estimator import PoseEstimator  # MediaPipe loads only when a video is analysed
 
     t0 = time.perf_counter()
     info = probe(path)

@@ -15,8 +15,8 @@ from fractions import Fraction
 import av
 import numpy as np
 
-from .errors import VideoError
-from .datatypes import Frame, VideoInfo
+from ..errors import VideoError
+from ..datatypes import Frame, VideoInfo
 
 # Frames larger than this on their long side are scaled down while decoding: the pose model
 # looks at a 256x256 crop, so more pixels only cost colour conversion and memory.

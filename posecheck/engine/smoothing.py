@@ -15,9 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .datatypes import Pose
-from .landmarks import (NUM_LANDMARKS, PLAUSIBLE_WORLD_M, XYZ_HALF_WIDTH, XYZ_MIDDLE, plausible_rows,
-                        plausible_world)
+from ..datatypes import Pose
+from ..landmarks import NUM_LANDMARKS, PLAUSIBLE_WORLD_M, XYZ_HALF_WIDTH, XYZ_MIDDLE, plausible_rows, plausible_world
 
 
 @dataclass(frozen=True)

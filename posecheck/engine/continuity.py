@@ -23,8 +23,8 @@ import math
 
 import numpy as np
 
-from . import landmarks as L
-from .datatypes import Pose
+from .. import landmarks as L
+from ..datatypes import Pose
 
 # The joints that say where the body is (the face and fingers would add noise, not evidence).
 BODY_JOINTS = (

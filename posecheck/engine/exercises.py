@@ -20,9 +20,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ExerciseFileError, UnknownExerciseError
+from ..errors import ExerciseFileError, UnknownExerciseError
 from .features import FEATURE_NAMES
-from .landmarks import JOINT_NAMES
+from ..landmarks import JOINT_NAMES
 
 VIEWS = ("side", "front", "any")
 WINDOWS = ("rep", "working", "start")
@@ -36,11 +36,11 @@ _CODE = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
 
 
 def default_exercise_dir() -> Path:
-    """exercises/ beside the package (the repository layout), or $POSECHECK_EXERCISES."""
+    """The exercise files shipped inside the package (posecheck/exercises/), or $POSECHECK_EXERCISES."""
     env = os.environ.get("POSECHECK_EXERCISES")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parent.parent / "exercises"
+    return Path(__file__).resolve().parents[1] / "exercises"
 
 
 @dataclass(frozen=True)
