@@ -24,11 +24,7 @@ import concurrent.futures as cf
 import json
 import multiprocessing
 import os
-import platform
-import resource
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import tomllib
@@ -36,54 +32,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import argtypes
+from .machine import default_clip_dir, loadavg, machine, peak_rss_mb
 
 DEFAULT_CLIPS = ("good-morning_side_palfit_1.mp4", "single-leg-deadlift_side_palfit_1.mp4",
                  "deadlift-band_side_rnhrn_1.mp4", "deadlift_side_sebitzu_1.mp4")
 DEFAULT_EXERCISE = "hip_hinge"
 _BATCH = 64  # frames decoded ahead of the model-alone run: bounded memory, decoder idle while timed
-
-
-def default_clip_dir() -> Path:
-    root = Path(__file__).resolve().parents[2]
-    return Path(os.environ.get("POSECHECK_DATA", root.parent / "shared" / "data")) / "videos"
-
-
-def loadavg() -> list[float]:
-    try:
-        return [float(x) for x in Path("/proc/loadavg").read_text().split()[:3]]
-    except OSError:
-        return [float(x) for x in os.getloadavg()]
-
-
-def _peak_rss_mb() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 1024 / 1024 if sys.platform == "darwin" else peak / 1024
-
-
-def machine() -> dict:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    versions = {}
-    for mod in ("mediapipe", "av", "numpy", "cv2"):
-        try:
-            versions[mod] = __import__(mod).__version__
-        except Exception:  # noqa: BLE001 - a version is only a note
-            versions[mod] = "?"
-    commit = ""
-    try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                                cwd=Path(__file__).resolve().parent, timeout=5).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        pass
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return {"cpu": cpu, "cores": os.cpu_count(), "usable_cores": usable, "python": platform.python_version(),
-            "system": f"{platform.system()} {platform.release()}", "versions": versions, "commit": commit}
 
 
 def exercise_for(clip: Path, default: str) -> str:
@@ -157,7 +111,7 @@ def measure_model(path: str, exercise_id: str) -> dict:
     return {"frames": n, "model_ms": model_s / n * 1000 if n else 0.0,
             "model_cpu_ms": model_cpu / n * 1000 if n else 0.0, "startup_s": startup_s,
             "model_with_startup_s": model_s + startup_s, "engine_fps": engine_fps,
-            "track_replay_fps": replay_fps, "peak_mb": _peak_rss_mb()}
+            "track_replay_fps": replay_fps, "peak_mb": peak_rss_mb()}
 
 
 def measure_analyze(path: str, exercise_id: str, stride, annotate: bool) -> dict:
@@ -173,7 +127,7 @@ def measure_analyze(path: str, exercise_id: str, stride, annotate: bool) -> dict
     return {"wall_s": wall, "cpu_s": cpu, "pose_ms": report.timing.pose_ms_per_frame,
             "frames": report.frames, "stride": report.stride,
             "duration_s": report.duration_s, "reps": report.reps,
-            "faults": sorted(report.fault_counts), "peak_mb": _peak_rss_mb()}
+            "faults": sorted(report.fault_counts), "peak_mb": peak_rss_mb()}
 
 
 def _quiet_child() -> None:

@@ -20,22 +20,13 @@ import time
 from fractions import Fraction
 from pathlib import Path
 
+from .machine import default_clip_dir, loadavg, rss_mb
+
 _STAMP = Fraction(1, 1_000_000)  # pts unit: the arrival time in microseconds
 _WINDOW_S = 10.0
 _LOOP_FRAMES = 150  # clip frames the camera loops over (bounded memory)
 DEFAULT_LIVE_CLIP = "good-morning_side_palfit_1.mp4"
 LIVE_EXERCISE = "good_morning"
-
-
-def rss_mb() -> float:
-    """This process's resident memory now, in MB (NaN where /proc is not there)."""
-    try:
-        pages = int(Path("/proc/self/statm").read_text().split()[1])
-    except (OSError, IndexError, ValueError):
-        return math.nan
-    import os
-
-    return pages * os.sysconf("SC_PAGE_SIZE") / 1024 / 1024
 
 
 def _pct(values, q: float) -> float:
@@ -66,7 +57,6 @@ def live_latency(seconds: float, fps: float = 60.0, clip: str = "") -> dict:
     from streamlit_webrtc.models import CallbackAttachableProcessor
     from streamlit_webrtc.process import AsyncVideoProcessTrack
 
-    from .clips import default_clip_dir, loadavg
     from ..errors import PosecheckError
     from ..engine.exercises import load_all
     from ..run.live import LiveProcessor
