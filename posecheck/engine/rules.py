@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from ..datatypes import Features
 from .exercises import Exercise, FaultRule
+from .feature_table import feature_key
 
 SETUP, START, MOVING, WORKING, RETURNING = "setup", "start", "moving", "working", "returning"
 
@@ -278,16 +279,14 @@ class RepCounter:
         windows = {"rep": self._windows_for("rep"), "working": self._windows_for("working")}
         # "shift" is movement away from how the person held still in the start position
         for acc in windows["rep"]:
-            name = acc.rule.feature.replace("{side}", side) if side else acc.rule.feature
-            acc.first = self._last_start_values.get(name, math.nan)
+            acc.first = self._last_start_values.get(feature_key(acc.rule.feature, side), math.nan)
         self._rep = _RepInProgress(side=side, start_s=start, windows=windows)
 
     def _feed(self, accs: list[_Accumulator], values: dict[str, float], t: float,
               events: list[RuleEvent], rep: _RepInProgress | None) -> None:
         for acc in accs:
             rule = acc.rule
-            name = rule.feature.replace("{side}", rep.side) if rep and rep.side else rule.feature
-            v = values.get(name, math.nan)
+            v = values.get(feature_key(rule.feature, rep.side if rep else None), math.nan)
             if math.isnan(v):
                 continue
             if math.isnan(acc.first):
