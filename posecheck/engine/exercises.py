@@ -25,6 +25,7 @@ from .feature_table import FEATURE_NAMES, SIDE, feature_key
 from ..landmarks import JOINT_NAMES
 
 VIEWS = ("side", "front", "any")
+# a fault rule's window: the whole rep, or while in one of the phases rules.WORKING / rules.START
 WINDOWS = ("rep", "working", "start")
 STATS = ("max", "min", "shift")
 MEASURES = ("rep_s", "down_s", "up_s", "hold_s", "partial")

@@ -161,11 +161,11 @@ class FeatureExtractor:
         dv = dv / len(dvis) if dv == dv else _mean(dvis)
         evidence = dz + 0.5 * dv
         if self.side is None:
-            self.side = "left" if evidence >= 0 else "right"
-        elif self.side == "left" and evidence < -SIDE_SWITCH_Z:
-            self.side = "right"
-        elif self.side == "right" and evidence > SIDE_SWITCH_Z:
-            self.side = "left"
+            self.side = L.LEFT if evidence >= 0 else L.RIGHT
+        elif self.side == L.LEFT and evidence < -SIDE_SWITCH_Z:
+            self.side = L.RIGHT
+        elif self.side == L.RIGHT and evidence > SIDE_SWITCH_Z:
+            self.side = L.LEFT
         return self.side
 
     def __call__(self, pose: Pose) -> Features:
@@ -174,7 +174,7 @@ class FeatureExtractor:
         w, h = pose.image_size
         w, h = float(w), float(h)
         side = self._choose_side(lms)
-        near = 0 if side == "left" else 1
+        near = 0 if side == L.LEFT else 1
         index = _NEAR_INDEX[near]
 
         def px(i: int) -> Vec:  # pixels, where 2D angles are true
@@ -273,7 +273,7 @@ class FeatureExtractor:
         n = _norm(hip_axis)
         if n > 1e-6:
             u = tuple(c / n for c in hip_axis)
-            for s, sign in (("left", -1.0), ("right", 1.0)):
+            for s, sign in zip(L.SIDES, (-1.0, 1.0)):
                 thigh = _sub3(wl[L.joint_index("knee", s)], wl[L.joint_index("hip", s)])
                 tn = _norm(thigh)
                 if tn > 1e-6:
@@ -283,5 +283,5 @@ class FeatureExtractor:
             lk, rk = wl[L.LEFT_KNEE], wl[L.RIGHT_KNEE]
             thigh_len = (math.dist(lk, wl[L.LEFT_HIP]) + math.dist(rk, wl[L.RIGHT_HIP])) / 2
             if thigh_len > 1e-6:
-                values["knee_height_left"] = (rk[1] - lk[1]) / thigh_len
-                values["knee_height_right"] = (lk[1] - rk[1]) / thigh_len
+                values[f"knee_height_{L.LEFT}"] = (rk[1] - lk[1]) / thigh_len
+                values[f"knee_height_{L.RIGHT}"] = (lk[1] - rk[1]) / thigh_len

@@ -17,10 +17,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from .. import landmarks as L
 from ..datatypes import Features
 from .exercises import Exercise, FaultRule
 from .feature_table import feature_key
 
+# The phases, as EngineState.phase carries them to the session and the overlay. Exercise files
+# name their fault windows after two of them ("start", "working"; exercises.WINDOWS).
 SETUP, START, MOVING, WORKING, RETURNING = "setup", "start", "moving", "working", "returning"
 
 # Shorter losses of sight keep the rep in progress; longer ones abandon it (the person may
@@ -133,7 +136,7 @@ class RepCounter:
     def reset(self) -> None:
         self.phase = SETUP
         self.reps: list[RepRecord] = []
-        self.reps_by_side = {"left": 0, "right": 0} if self.rule.sided else {}
+        self.reps_by_side = dict.fromkeys(L.SIDES, 0) if self.rule.sided else {}
         self.partial_reps = 0
         self.metric: float | None = None
         self._rep: _RepInProgress | None = None
@@ -219,7 +222,7 @@ class RepCounter:
             v = values.get(rule.feature_for(self._rep.side), math.nan)
             return (None, self._rep.side) if math.isnan(v) else (v, self._rep.side)
         best: tuple[float | None, str | None] = (None, None)
-        for s in ("left", "right"):
+        for s in L.SIDES:
             v = values.get(rule.feature_for(s), math.nan)
             if not math.isnan(v) and (best[0] is None or v > best[0]):
                 best = (v, s)
@@ -250,12 +253,12 @@ class RepCounter:
         rep.samples.append((t, m))
         self._feed(rep.windows["rep"], values, t, events, rep)
         if self.phase == WORKING:
-            self._feed(rep.windows["working"], values, t, events, rep)
+            self._feed(rep.windows[WORKING], values, t, events, rep)
         if self.phase == MOVING:
             if m >= r.enter_above:
                 self.phase = WORKING
                 rep.reached_working = True
-                self._feed(rep.windows["working"], values, t, events, rep)
+                self._feed(rep.windows[WORKING], values, t, events, rep)
             elif m <= r.start_below:
                 self._end_partial(t, events)
         elif self.phase == WORKING:
@@ -272,11 +275,11 @@ class RepCounter:
 
     def _enter_start(self, t: float) -> None:
         self._last_start_t = t
-        self._start_windows = self._windows_for("start")
+        self._start_windows = self._windows_for(START)
 
     def _begin_rep(self, side: str | None, t: float) -> None:
         start = self._last_start_t if self._last_start_t is not None else t
-        windows = {"rep": self._windows_for("rep"), "working": self._windows_for("working")}
+        windows = {"rep": self._windows_for("rep"), WORKING: self._windows_for(WORKING)}
         # "shift" is movement away from how the person held still in the start position
         for acc in windows["rep"]:
             acc.first = self._last_start_values.get(feature_key(acc.rule.feature, side), math.nan)
@@ -354,7 +357,7 @@ class RepCounter:
         rep = self._close_rep(t)
         if rep is None:
             return
-        self._close(rep.windows["rep"] + rep.windows["working"], t, events, rep)
+        self._close(rep.windows["rep"] + rep.windows[WORKING], t, events, rep)
         peak, hold, hold_from, hold_to = _hold(rep.samples, self.rule.bottom_band, self.rule.still_below)
         measures = {"rep_s": t - rep.start_s, "down_s": hold_from - rep.start_s,
                     "up_s": t - hold_to, "hold_s": hold}

@@ -28,24 +28,25 @@ import math
 from collections import deque
 from dataclasses import dataclass, field
 
+from ..landmarks import SIDES
 from .exercise_engine import EngineState
 from .exercises import Exercise
 from .feedback import SAFETY, Cue, CueTiming
 from .records import RepSummary, SessionRecord, SetRecord
-from .rules import SPEED_SPAN_S
+from .rules import RETURNING, SPEED_SPAN_S, START, WORKING
 
 READY_HOLD_S = 1.0  # in the start position this long before a set starts counting
 REST_GAP_S = 10.0  # a video: a pause between reps longer than this starts a new set
 REST_GAP_REPS = 3.0  # ... and longer than this many typical reps
 WRONG_SIDE_COOLDOWN_S = CueTiming().cooldown_s
-SIDES = ("left", "right")
 BOTH = "both"
 
-# session states
-SETUP, COUNTING, REST, DONE, STOPPED = "setup", "counting", "rest", "done", "stopped"
+# session states. GETTING_READY: before a set counts, until the start position is held for
+# plan.ready_s (not the engine's phase rules.SETUP, which means the start position was not seen)
+GETTING_READY, COUNTING, REST, DONE, STOPPED = "getting_ready", "counting", "rest", "done", "stopped"
 
 # the engine cues a session lets through: not its "ready" (the session says when to start),
-# and while setting up only what keeps the person safe and in view
+# and while getting ready only what keeps the person safe and in view
 _NOT_IN_SESSION = ("ready",)
 
 
@@ -202,7 +203,7 @@ class Session:
     def __init__(self, exercise: Exercise, plan: SessionPlan):
         self.exercise, self.plan = exercise, plan
         self.speech = exercise.speech
-        self.state = SETUP
+        self.state = GETTING_READY
         self.sets: list[SetRecord] = []
         self.began_s: float | None = None  # when the first set started counting
         self._blocks = plan.blocks
@@ -249,7 +250,7 @@ class Session:
     # ---- frames ------------------------------------------------------------------------
     def update(self, state: EngineState) -> SessionStep:
         t = self._t = state.t
-        if state.phase == "start" and not state.conditions:
+        if state.phase == START and not state.conditions:
             if self._start_since is None:
                 self._start_since = t
         else:
@@ -261,11 +262,11 @@ class Session:
         skip_praise = False
         if self.state == REST and t >= self._rest_until:
             self._block += 1
-            self.state = SETUP
+            self.state = GETTING_READY
             rnd, side = self._blocks[self._block]
             said.append(self._say("next_set", f"set{self._block + 1}.next", t,
                                   set=rnd, sets=self.plan.sets))
-        if self.state == SETUP and self._start_since is not None \
+        if self.state == GETTING_READY and self._start_since is not None \
                 and t - self._start_since >= self.plan.ready_s:
             began = self.began_s is None
             self._begin_set(t)
@@ -336,7 +337,7 @@ class Session:
         rnd, side = self._blocks[nxt]
         if rnd == self._blocks[self._block][0]:  # same round: the other side, no rest
             self._block = nxt
-            self.state = SETUP
+            self.state = GETTING_READY
             return False, [self._say("switch_side", f"set{nxt + 1}.switch", t, side=side)]
         self.state = REST
         self._rest_until = t + self.plan.rest_s
@@ -347,7 +348,7 @@ class Session:
     def _rep(self, rep, t: float) -> tuple[bool, list[Announcement]]:
         cur = self._current
         if rep.start_s < cur.started_s - 1e-9:
-            return False, []  # begun before this set started (setting up, or resting)
+            return False, []  # begun before this set started (getting ready, or resting)
         if self.plan.open:
             self._maybe_split(rep)
             cur = self._current
@@ -392,14 +393,14 @@ class Session:
         if self.plan.hold_s <= 0 or self.plan.open or self.speech.hold is None:
             return []
         cur = self._current
-        if state.phase not in ("working", "returning") or state.metric is None \
+        if state.phase not in (WORKING, RETURNING) or state.metric is None \
                 or (cur.side is not None and state.side != cur.side):
             self._hold.reset()
             return []
         words = []
         n = len(cur.reps) + 1
         key = f"set{cur.index}.rep{n}"
-        if state.phase == "working" and f"{key}.hold" not in self._hold_said:
+        if state.phase == WORKING and f"{key}.hold" not in self._hold_said:
             self._hold_said.add(f"{key}.hold")
             words.append(self._say("hold", f"{key}.hold", t))
         held = self._hold.feed(t, state.metric)
@@ -418,9 +419,9 @@ class Session:
         cue = state.new_cue
         if cue is None or cue.code in _NOT_IN_SESSION or self.plan.open:
             return []
-        if session_state == SETUP and cue.priority > SAFETY:
+        if session_state == GETTING_READY and cue.priority > SAFETY:
             return []
-        if session_state not in (SETUP, COUNTING):
+        if session_state not in (GETTING_READY, COUNTING):
             return []
         if skip_praise and cue.code == "good_rep":
             return []

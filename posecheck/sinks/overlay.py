@@ -15,14 +15,15 @@ from .. import landmarks as L
 from ..engine.exercise_engine import EngineState
 from ..engine.exercises import Exercise
 from ..engine.feature_table import FEATURE_BY_NAME, feature_key
+from ..engine.rules import MOVING, RETURNING, SETUP, START, WORKING
 
 WHITE, BLACK = (255, 255, 255), (0, 0, 0)
 NEAR, FAR = (60, 220, 255), (150, 150, 150)
 GOOD, WARN, BAD = (80, 220, 100), (255, 200, 40), (255, 70, 70)
 _FONT = cv2.FONT_HERSHEY_SIMPLEX
 
-PHASE_WORDS = {"setup": "get into position", "start": "ready", "moving": "going",
-               "working": "in range", "returning": "coming back"}
+PHASE_WORDS = {SETUP: "get into position", START: "ready", MOVING: "going",
+               WORKING: "in range", RETURNING: "coming back"}
 
 
 def _scale(image: np.ndarray) -> float:
@@ -44,13 +45,13 @@ class SkeletonAnnotator:
         h, w = image.shape[:2]
         pts = (pose.landmarks[:, :2] * (w, h)).astype(int)
         vis = pose.landmarks[:, 3]
-        near = state.features.side if state.features else "left"
+        near = state.features.side if state.features else L.LEFT
         s = _scale(image)
         thick = max(2, int(3 * s))
         for a, b in L.SKELETON:
             if vis[a] < 0.5 or vis[b] < 0.5:
                 continue
-            on_near = (a % 2 == (1 if near == "left" else 0)) and (b % 2 == (1 if near == "left" else 0))
+            on_near = (a % 2 == (1 if near == L.LEFT else 0)) and (b % 2 == (1 if near == L.LEFT else 0))
             cv2.line(image, tuple(pts[a]), tuple(pts[b]), NEAR if on_near else FAR, thick, cv2.LINE_AA)
         for i in range(L.NUM_LANDMARKS):
             if i > L.NOSE and i < L.LEFT_EAR or i in range(9, 11) or i in range(17, 23):
