@@ -15,6 +15,7 @@ frozen: it judges nothing and counts nothing. A longer absence sends it back to 
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass, field
 
 from .. import landmarks as L
@@ -25,6 +26,9 @@ from .feature_table import feature_key
 # The phases, as EngineState.phase carries them to the session and the overlay. Exercise files
 # name their fault windows after two of them ("start", "working"; exercises.WINDOWS).
 SETUP, START, MOVING, WORKING, RETURNING = "setup", "start", "moving", "working", "returning"
+# The working end of a rep, where a hold is measured: a hold may go on while the angle has
+# just dropped below exit_below (returning) if it is still within bottom_band of the peak.
+AT_WORKING_END = (WORKING, RETURNING)
 
 # Shorter losses of sight keep the rep in progress; longer ones abandon it (the person may
 # have done anything meanwhile, and nothing may be counted that was not seen).
@@ -102,12 +106,18 @@ def _speeds(samples: list[tuple[float, float]]) -> list[float]:
     return out
 
 
-def _hold(samples: list[tuple[float, float]], band: float, still_below: float):
-    """(peak, hold seconds, hold start, hold end).
+def _holding(value: float, peak: float, speed: float, band: float, still_below: float) -> bool:
+    """Holding at the working end: near the peak (within `band` degrees) and nearly still
+    (slower than `still_below` deg/s). Nearness alone cannot tell a pause from a smooth turn:
+    a slow bounce spends most of a second within 8 deg of its deepest point."""
+    return value >= peak - band and speed < still_below
 
-    The hold is the longest stretch spent both near the peak (within `band` degrees) and
-    nearly still (slower than `still_below` deg/s). Nearness alone cannot tell a pause from
-    a smooth turn: a slow bounce spends most of a second within 8 deg of its deepest point.
+
+def _hold(samples: list[tuple[float, float]], band: float, still_below: float):
+    """(peak, hold seconds, hold start, hold end) of a finished rep.
+
+    The hold is the longest stretch of `_holding`, against the rep's peak, with the speed
+    centred on each sample.
     """
     peak = max(v for _, v in samples)
     speeds = _speeds(samples)
@@ -115,7 +125,7 @@ def _hold(samples: list[tuple[float, float]], band: float, still_below: float):
     best = (0.0, peak_t, peak_t)
     run_start = None
     for (t, v), speed in zip(samples, speeds):
-        if v >= peak - band and speed < still_below:
+        if _holding(v, peak, speed, band, still_below):
             if run_start is None:
                 run_start = t
             if t - run_start >= best[0]:
@@ -123,6 +133,37 @@ def _hold(samples: list[tuple[float, float]], band: float, still_below: float):
         else:
             run_start = None
     return peak, best[0], best[1], best[2]
+
+
+class _LiveHold:
+    """The hold of the rep in progress as it happens (the session's ring and release word): the
+    same `_holding` as a finished rep's, but only the past is known, so the peak is the peak so
+    far and the speed is over the last SPEED_SPAN_S."""
+
+    def __init__(self, band: float, still_below: float):
+        self.band, self.still_below = band, still_below
+        self._recent: deque[tuple[float, float]] = deque()
+        self.reset()
+
+    def reset(self) -> None:
+        self._recent.clear()
+        self._peak = -math.inf
+        self._since: float | None = None
+        self.held = 0.0
+
+    def feed(self, t: float, m: float) -> None:
+        self._recent.append((t, m))
+        while len(self._recent) > 2 and self._recent[1][0] <= t - SPEED_SPAN_S:
+            self._recent.popleft()
+        self._peak = max(self._peak, m)
+        t0, m0 = self._recent[0]
+        speed = abs(m - m0) / (t - t0) if t > t0 else 0.0
+        if _holding(m, self._peak, speed, self.band, self.still_below):
+            if self._since is None:
+                self._since = t
+            self.held = t - self._since
+        else:
+            self._since, self.held = None, 0.0
 
 
 class RepCounter:
@@ -147,6 +188,7 @@ class RepCounter:
         self._condition: str | None = None
         self._condition_since: float | None = None
         self._announced: str | None = None
+        self._live_hold = _LiveHold(self.rule.bottom_band, self.rule.still_below)
 
     # ---- public -----------------------------------------------------------------------
     @property
@@ -158,15 +200,26 @@ class RepCounter:
     def side(self) -> str | None:
         return self._rep.side if self._rep else None
 
+    @property
+    def hold_s(self) -> float:
+        """Seconds held still near the peak so far at the working end of the rep in progress;
+        0 elsewhere, and while the person is not judged (nothing unseen counts as held)."""
+        return self._live_hold.held
+
     def update(self, features: Features | None, t: float) -> list[RuleEvent]:
         events: list[RuleEvent] = []
         condition, metric, side = self._check_condition(features)
         if condition:
+            self._live_hold.reset()
             self._freeze(condition, t, events)
             return events
         self._thaw()
         self.metric = metric
         self._step(metric, side, features.values, t, events)
+        if self.phase in AT_WORKING_END:
+            self._live_hold.feed(t, metric)
+        else:
+            self._live_hold.reset()
         return events
 
     def person_changed(self, t: float) -> list[RuleEvent]:
@@ -175,6 +228,7 @@ class RepCounter:
         self._rep = None
         self.phase = SETUP
         self.metric = None
+        self._live_hold.reset()
         self._last_start_t = None
         self._last_start_values = {}
         return [RuleEvent(t, "condition", ONE_PERSON)]

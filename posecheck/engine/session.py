@@ -25,7 +25,6 @@ Decisions:
 from __future__ import annotations
 
 import math
-from collections import deque
 from dataclasses import dataclass, field
 
 from ..landmarks import SIDES
@@ -33,7 +32,7 @@ from .exercise_engine import EngineState
 from .exercises import Exercise
 from .feedback import SAFETY, Cue, CueTiming
 from .records import RepSummary, SessionRecord, SetRecord
-from .rules import RETURNING, SPEED_SPAN_S, START, WORKING
+from .rules import AT_WORKING_END, START, WORKING
 
 READY_HOLD_S = 1.0  # in the start position this long before a set starts counting
 REST_GAP_S = 10.0  # a video: a pause between reps longer than this starts a new set
@@ -161,37 +160,6 @@ class _SetInProgress:
                          fault_counts=dict(sorted(self.fault_counts.items())))
 
 
-class _HoldTimer:
-    """How long the person has been holding still near the deepest point of the rep so far,
-    measured the way the rules measure a rep's hold (near the peak and slower than
-    still_below), but as it happens, for a shrinking ring and the release word."""
-
-    def __init__(self, band: float, still_below: float):
-        self.band, self.still_below = band, still_below
-        self.reset()
-
-    def reset(self) -> None:
-        self._recent: deque[tuple[float, float]] = deque()
-        self._peak = -math.inf
-        self._since: float | None = None
-        self.held = 0.0
-
-    def feed(self, t: float, m: float) -> float:
-        self._recent.append((t, m))
-        while len(self._recent) > 2 and self._recent[1][0] <= t - SPEED_SPAN_S:
-            self._recent.popleft()
-        self._peak = max(self._peak, m)
-        t0, m0 = self._recent[0]
-        speed = abs(m - m0) / (t - t0) if t > t0 else 0.0
-        if m >= self._peak - self.band and speed < self.still_below:
-            if self._since is None:
-                self._since = t
-            self.held = t - self._since
-        else:
-            self._since, self.held = None, 0.0
-        return self.held
-
-
 def _summary(rep, index: int) -> RepSummary:
     return RepSummary(index=index, side=rep.side, peak_deg=rep.peak_deg, hold_s=rep.hold_s,
                       duration_s=rep.duration_s, faults=tuple(rep.faults))
@@ -211,7 +179,7 @@ class Session:
         self._current: _SetInProgress | None = None
         self._start_since: float | None = None  # engine in the start position since
         self._rest_until: float | None = None
-        self._hold = _HoldTimer(exercise.rep.bottom_band, exercise.rep.still_below)
+        self._held = 0.0  # the engine's hold of the rep in progress, when it is this set's
         self._hold_said: set[str] = set()
         self._wrong_side_t = -math.inf
         self._partial_codes = tuple(f.code for f in exercise.faults if f.measure == "partial")
@@ -238,8 +206,8 @@ class Session:
             rnd, side = self._blocks[min(upcoming, len(self._blocks) - 1)]
             rounds = self.plan.sets
         hold = None
-        if cur is not None and self.plan.hold_s > 0 and self._hold.held > 0:
-            hold = min(1.0, self._hold.held / self.plan.hold_s)
+        if cur is not None and self.plan.hold_s > 0 and self._held > 0:
+            hold = min(1.0, self._held / self.plan.hold_s)
         rest = max(0.0, self._rest_until - t) if self.state == REST and self._rest_until else None
         return SessionStatus(
             state=self.state, round=max(1, rnd), rounds=max(1, rounds),
@@ -315,7 +283,7 @@ class Session:
             (_, side), target = self._blocks[self._block], self.plan.target_reps
         self._current = _SetInProgress(index=len(self.sets) + 1, side=side, target=target,
                                        started_s=t)
-        self._hold.reset()
+        self._held = 0.0
         self.state = COUNTING
 
     def _set_full(self) -> bool:
@@ -393,9 +361,9 @@ class Session:
         if self.plan.hold_s <= 0 or self.plan.open or self.speech.hold is None:
             return []
         cur = self._current
-        if state.phase not in (WORKING, RETURNING) or state.metric is None \
+        if state.phase not in AT_WORKING_END or state.metric is None \
                 or (cur.side is not None and state.side != cur.side):
-            self._hold.reset()
+            self._held = 0.0
             return []
         words = []
         n = len(cur.reps) + 1
@@ -403,8 +371,8 @@ class Session:
         if state.phase == WORKING and f"{key}.hold" not in self._hold_said:
             self._hold_said.add(f"{key}.hold")
             words.append(self._say("hold", f"{key}.hold", t))
-        held = self._hold.feed(t, state.metric)
-        if held >= self.plan.hold_s and self.speech.release \
+        self._held = state.hold_s
+        if self._held >= self.plan.hold_s and self.speech.release \
                 and f"{key}.release" not in self._hold_said:
             self._hold_said.add(f"{key}.release")
             words.append(self._say("release", f"{key}.release", t))
