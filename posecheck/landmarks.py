@@ -17,7 +17,9 @@ LEFT_ANKLE, RIGHT_ANKLE = 27, 28
 LEFT_HEEL, RIGHT_HEEL = 29, 30
 LEFT_FOOT, RIGHT_FOOT = 31, 32
 
-SIDES = ("left", "right")
+# The two sides of the body, the words everything else uses for them.
+LEFT, RIGHT = "left", "right"
+SIDES = (LEFT, RIGHT)
 
 # Joint name -> (left index, right index). Exercise files name these joints in `needs`.
 JOINTS: dict[str, tuple[int, int]] = {
@@ -81,4 +83,4 @@ def joint_index(joint: str, side: str) -> int:
     if joint in CENTRE_JOINTS:
         return CENTRE_JOINTS[joint]
     left, right = JOINTS[joint]
-    return left if side == "left" else right
+    return left if side == LEFT else right

@@ -137,7 +137,7 @@ def test_figure_draws_every_exercise():
 
 
 def test_live_processor_snapshot_new_session_and_switch():
-    from posecheck.engine.session import SessionPlan
+    from posecheck.engine.session import GETTING_READY, SessionPlan
 
     ex = _ex("good_morning")
 
@@ -155,7 +155,7 @@ def test_live_processor_snapshot_new_session_and_switch():
         assert out.shape == frame.shape
     snap = proc.snapshot()
     assert snap.frames == 5 and not snap.person and snap.reps == 0
-    assert snap.session.state == "setup" and snap.session.target == 5
+    assert snap.session.state == GETTING_READY and snap.session.target == 5
     first = snap.session_id
     proc.new_session()
     assert proc.snapshot().frames == 0 and proc.snapshot().session_id != first

@@ -10,6 +10,7 @@ import synth
 from synth import Key, poses, reps
 from posecheck import landmarks as L
 from posecheck.engine.exercise_engine import ExerciseEngine
+from posecheck.engine.rules import RETURNING, WORKING
 from posecheck.pose.track import read_track, write_sample, TrackSample
 
 STAND = {"lean": 2.0, "knee": 12.0, "head": 0.0}
@@ -64,6 +65,26 @@ def test_hip_lifts_are_counted_per_side(library):
     assert state.reps == 7 and state.reps_by_side == {"left": 3, "right": 4}
     assert [r.side for r in engine.history.reps] == ["left"] * 3 + ["right"] * 4
     assert faults_of(engine) == set()
+
+
+def test_the_live_hold_grows_at_the_working_end_and_agrees_with_the_report(library):
+    """The session's ring and release word read EngineState.hold_s as the rep goes; the report
+    gives the finished rep's hold. Both are measured by the same rule, so they agree."""
+    keys = reps(PRESS, PRONE, 1, hold_s=2.2) + reps(PRESS, PRONE, 1, hold_s=0.4) + reps(PRESS, PRONE, 1, hold_s=1.2)
+    engine = ExerciseEngine(library.get("lumbar_extension"))
+    longest, live_and_reported = 0.0, []
+    for t, pose in poses(synth.prone, PRONE, keys, noise=0.002):
+        state = engine.update(pose, t)
+        if state.phase not in (WORKING, RETURNING):
+            assert state.hold_s == 0.0, (t, state.phase)
+        longest = max(longest, state.hold_s)
+        for ev in state.events:
+            if ev.kind == "rep":
+                live_and_reported.append((longest, ev.rep.hold_s))
+                longest = 0.0
+    assert len(live_and_reported) == 3
+    for (live, reported), held in zip(live_and_reported, (2.2, 0.4, 1.2)):
+        assert abs(live - reported) <= 0.15 and abs(reported - held) <= 0.5, live_and_reported
 
 
 # ---- each fault --------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from synth import Key, poses, reps
 from posecheck.errors import HistoryError
 from posecheck.sinks.history_store import HistoryStore
 from posecheck.engine.records import ABANDONED, FINISHED, IN_PROGRESS
-from posecheck.engine.session import SessionPlan
+from posecheck.engine.session import GETTING_READY, SessionPlan
 from posecheck.web import board, speech
 from posecheck.run import live
 
@@ -116,7 +116,7 @@ def test_the_camera_stopping_mid_set_keeps_the_finished_reps(library, tmp_path):
     assert "Session ended" in board.board_html(proc.snapshot(), False)
     proc._estimator = Playback(poses(synth.standing, STAND, reps(HINGE, STAND, 1)))
     proc.process(FRAME, T0 + 100.0)
-    assert proc.snapshot().session_id != first and proc.snapshot().session.state == "setup"
+    assert proc.snapshot().session_id != first and proc.snapshot().session.state == GETTING_READY
 
 
 def test_a_stalled_stream_or_closed_tab_saves_the_session_as_abandoned(library, tmp_path):

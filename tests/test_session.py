@@ -10,7 +10,7 @@ import synth
 from synth import Key, poses, reps
 from posecheck.engine.exercise_engine import ExerciseEngine
 from posecheck.engine.records import SOURCE_LIVE
-from posecheck.engine.session import COUNTING, DONE, REST, SETUP, STOPPED, Session, SessionPlan, new_record
+from posecheck.engine.session import COUNTING, DONE, GETTING_READY, REST, STOPPED, Session, SessionPlan, new_record
 
 STAND = {"lean": 2.0, "knee": 12.0, "head": 0.0}
 HINGE = {"lean": 70.0, "knee": 18.0}
@@ -85,7 +85,7 @@ def test_setup_time_is_not_counted(library):
 def test_nothing_counts_until_the_person_holds_still_in_the_start_position(library):
     frames = poses(synth.standing, HINGE, [Key(1.0, {"lean": 35.0})] + stay(5.0))
     r = run(library, "good_morning", frames)
-    assert not r.began and r.session.state == SETUP and not r.said
+    assert not r.began and r.session.state == GETTING_READY and not r.said
 
 
 # ---- sets and rest -----------------------------------------------------------------------

@@ -26,6 +26,7 @@ class EngineState:
     partial_reps: int
     metric: float | None  # the rep feature now, degrees; None when not judged
     side: str | None  # side of the rep in progress, for sided exercises
+    hold_s: float  # seconds held still near the peak so far at the working end of the rep; else 0
     conditions: tuple[str, ...]  # "not_visible" / "wrong_view" while announced
     cue: Cue | None  # on screen now
     new_cue: Cue | None  # said on this frame (for speech)
@@ -85,6 +86,7 @@ class ExerciseEngine:
         return EngineState(
             t=t, phase=c.phase, reps=len(c.reps), reps_by_side=dict(c.reps_by_side),
             partial_reps=c.partial_reps, metric=c.metric, side=c.side, conditions=c.conditions,
+            hold_s=c.hold_s,
             cue=self._cues.current(t), new_cue=new_cue, events=tuple(events), pose=smoothed,
             features=features, last_rep=c.reps[-1] if c.reps else None)
 

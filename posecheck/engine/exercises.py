@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ExerciseFileError, UnknownExerciseError
-from .features import FEATURE_NAMES
+from .feature_table import FEATURE_NAMES, SIDE, feature_key
 from ..landmarks import JOINT_NAMES
 
 VIEWS = ("side", "front", "any")
+# a fault rule's window: the whole rep, or while in one of the phases rules.WORKING / rules.START
 WINDOWS = ("rep", "working", "start")
 STATS = ("max", "min", "shift")
 MEASURES = ("rep_s", "down_s", "up_s", "hold_s", "partial")
@@ -45,7 +46,7 @@ def default_exercise_dir() -> Path:
 
 @dataclass(frozen=True)
 class RepRule:
-    feature: str  # may contain "{side}" when the exercise is sided
+    feature: str  # contains feature_table.SIDE when the exercise is sided
     start_below: float
     leave_start_above: float
     enter_above: float
@@ -56,7 +57,7 @@ class RepRule:
     still_below: float = 15.0  # deg/s: slower than this near the peak is a pause, not a turn
 
     def feature_for(self, side: str) -> str:
-        return self.feature.replace("{side}", side)
+        return feature_key(self.feature, side)
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,11 @@ class Exercise:
     def sided(self) -> bool:
         return self.rep.sided
 
+    @property
+    def features(self) -> tuple[str, ...]:
+        """Every feature the rules read, as the file names them: the rep feature first, once each."""
+        return tuple(dict.fromkeys([self.rep.feature] + [f.feature for f in self.faults if f.feature]))
+
     def fault(self, code: str) -> FaultRule | None:
         return next((f for f in self.faults if f.code == code), None)
 
@@ -202,8 +208,8 @@ _KIND_NAMES = {float: "a number", int: "a whole number", str: "text", dict: "a t
 
 
 def _check_feature(r: _Reader, key: str, name: str, sided: bool) -> None:
-    if "{side}" in name and not sided:
-        raise r.fail(key, f"uses {{side}} ({name!r}) but the rep is not sided.")
+    if SIDE in name and not sided:
+        raise r.fail(key, f"uses {SIDE} ({name!r}) but the rep is not sided.")
     if name not in FEATURE_NAMES:
         known = ", ".join(sorted(FEATURE_NAMES))
         raise r.fail(key, f"names an unknown feature {name!r}; known: {known}.")
@@ -213,8 +219,8 @@ def _rep(r: _Reader) -> RepRule:
     sided = r.get("sided", bool, False)
     feature = r.get("feature", str)
     _check_feature(r, "feature", feature, sided)
-    if sided and "{side}" not in feature:
-        raise r.fail("feature", "must contain {side} when sided = true.")
+    if sided and SIDE not in feature:
+        raise r.fail("feature", f"must contain {SIDE} when sided = true.")
     rule = RepRule(
         feature=feature,
         start_below=r.get("start_below", float),

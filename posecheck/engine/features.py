@@ -20,6 +20,7 @@ from collections.abc import Iterable
 
 from .. import landmarks as L
 from ..datatypes import Features, Pose
+from .feature_table import FEATURE_NAMES, groups_for
 
 VISIBLE = 0.5  # MediaPipe visibility above which a landmark counts as seen
 
@@ -37,16 +38,6 @@ FACING_EXIT_2D = 0.50
 
 # z difference (MediaPipe units, ~image widths) between the two sides needed to switch sides.
 SIDE_SWITCH_Z = 0.08
-
-
-# Every feature an exercise file may name. "{side}" is replaced by left/right for sided rules.
-FEATURE_NAMES = frozenset({
-    "trunk_lean", "trunk_elevation", "torso_px", "shoulder_tilt", "shoulder_x_torso",
-    "shoulder_y_torso", "shoulder_width_ratio", "frontalness", "hip_flexion", "knee_flexion", "elbow_flexion",
-    "lumbar_extension", "head_pitch", "neck_flexion",
-    "knee_flexion_{side}", "elbow_flexion_{side}", "leg_abduction_{side}", "knee_height_{side}",
-    "thigh_from_down_{side}", "thigh_lift_{side}", "trunk_roll", "trunk_pitch",
-})
 
 
 # Every helper below works on plain (x, y) / (x, y, z) tuples of floats: a feature is a few
@@ -131,20 +122,6 @@ def _mean(values: list[float]) -> float:
     return sum(kept) / len(kept) if kept else math.nan
 
 
-# Features are computed in groups, and only the groups that hold a wanted feature: an
-# exercise judges 2-6 of them, and the engine runs on every frame.
-FEATURE_GROUPS: dict[str, frozenset[str]] = {
-    "view": frozenset({"shoulder_width_ratio", "frontalness"}),  # always: the view check needs it
-    "trunk": frozenset({"trunk_lean", "torso_px", "shoulder_tilt", "shoulder_x_torso", "shoulder_y_torso"}),
-    "sagittal": frozenset({"hip_flexion", "knee_flexion", "elbow_flexion"}),
-    "sided": frozenset({"knee_flexion_{side}", "elbow_flexion_{side}"}),
-    "floor": frozenset({"trunk_elevation", "lumbar_extension"}),
-    "head": frozenset({"head_pitch", "neck_flexion"}),
-    "world": frozenset({"thigh_lift_{side}", "trunk_roll", "trunk_pitch", "leg_abduction_{side}",
-                        "knee_height_{side}"}),
-    "thigh_2d": frozenset({"thigh_from_down_{side}"}),
-}
-
 _BODY_LEFT = (L.LEFT_SHOULDER, L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE, L.LEFT_ELBOW)
 # per near side (0 left, 1 right): joint name -> landmark index, the centre joints included
 _NEAR_INDEX = tuple({**{joint: pair[s] for joint, pair in L.JOINTS.items()}, **L.CENTRE_JOINTS} for s in (0, 1))
@@ -156,7 +133,7 @@ _SIDED_LIMBS = tuple((s, tuple(L.joint_index(j, s) for j in ("hip", "knee", "ank
 class FeatureExtractor:
     """Computes Features from poses of one stream; remembers which side faces the camera.
 
-    `wanted`: the feature names (as in FEATURE_NAMES) the caller reads; None computes all.
+    `wanted`: the feature names (as in feature_table) the caller reads; None computes all.
     Features outside the wanted groups are left out of Features.values."""
 
     def __init__(self, wanted: Iterable[str] | None = None) -> None:
@@ -164,7 +141,9 @@ class FeatureExtractor:
         unknown = names - FEATURE_NAMES
         if unknown:
             raise ValueError(f"unknown features: {sorted(unknown)}")
-        self._groups = frozenset(g for g, members in FEATURE_GROUPS.items() if g == "view" or members & names)
+        # only the groups that hold a wanted feature: an exercise judges 2-6 of them, and the
+        # engine runs on every frame
+        self._groups = groups_for(names)
         self.side: str | None = None
         self.facing_camera = False
 
@@ -182,11 +161,11 @@ class FeatureExtractor:
         dv = dv / len(dvis) if dv == dv else _mean(dvis)
         evidence = dz + 0.5 * dv
         if self.side is None:
-            self.side = "left" if evidence >= 0 else "right"
-        elif self.side == "left" and evidence < -SIDE_SWITCH_Z:
-            self.side = "right"
-        elif self.side == "right" and evidence > SIDE_SWITCH_Z:
-            self.side = "left"
+            self.side = L.LEFT if evidence >= 0 else L.RIGHT
+        elif self.side == L.LEFT and evidence < -SIDE_SWITCH_Z:
+            self.side = L.RIGHT
+        elif self.side == L.RIGHT and evidence > SIDE_SWITCH_Z:
+            self.side = L.LEFT
         return self.side
 
     def __call__(self, pose: Pose) -> Features:
@@ -195,7 +174,7 @@ class FeatureExtractor:
         w, h = pose.image_size
         w, h = float(w), float(h)
         side = self._choose_side(lms)
-        near = 0 if side == "left" else 1
+        near = 0 if side == L.LEFT else 1
         index = _NEAR_INDEX[near]
 
         def px(i: int) -> Vec:  # pixels, where 2D angles are true
@@ -294,7 +273,7 @@ class FeatureExtractor:
         n = _norm(hip_axis)
         if n > 1e-6:
             u = tuple(c / n for c in hip_axis)
-            for s, sign in (("left", -1.0), ("right", 1.0)):
+            for s, sign in zip(L.SIDES, (-1.0, 1.0)):
                 thigh = _sub3(wl[L.joint_index("knee", s)], wl[L.joint_index("hip", s)])
                 tn = _norm(thigh)
                 if tn > 1e-6:
@@ -304,5 +283,5 @@ class FeatureExtractor:
             lk, rk = wl[L.LEFT_KNEE], wl[L.RIGHT_KNEE]
             thigh_len = (math.dist(lk, wl[L.LEFT_HIP]) + math.dist(rk, wl[L.RIGHT_HIP])) / 2
             if thigh_len > 1e-6:
-                values["knee_height_left"] = (rk[1] - lk[1]) / thigh_len
-                values["knee_height_right"] = (lk[1] - rk[1]) / thigh_len
+                values[f"knee_height_{L.LEFT}"] = (rk[1] - lk[1]) / thigh_len
+                values[f"knee_height_{L.RIGHT}"] = (lk[1] - rk[1]) / thigh_len

@@ -15,12 +15,20 @@ frozen: it judges nothing and counts nothing. A longer absence sends it back to 
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass, field
 
+from .. import landmarks as L
 from ..datatypes import Features
 from .exercises import Exercise, FaultRule
+from .feature_table import feature_key
 
+# The phases, as EngineState.phase carries them to the session and the overlay. Exercise files
+# name their fault windows after two of them ("start", "working"; exercises.WINDOWS).
 SETUP, START, MOVING, WORKING, RETURNING = "setup", "start", "moving", "working", "returning"
+# The working end of a rep, where a hold is measured: a hold may go on while the angle has
+# just dropped below exit_below (returning) if it is still within bottom_band of the peak.
+AT_WORKING_END = (WORKING, RETURNING)
 
 # Shorter losses of sight keep the rep in progress; longer ones abandon it (the person may
 # have done anything meanwhile, and nothing may be counted that was not seen).
@@ -98,12 +106,18 @@ def _speeds(samples: list[tuple[float, float]]) -> list[float]:
     return out
 
 
-def _hold(samples: list[tuple[float, float]], band: float, still_below: float):
-    """(peak, hold seconds, hold start, hold end).
+def _holding(value: float, peak: float, speed: float, band: float, still_below: float) -> bool:
+    """Holding at the working end: near the peak (within `band` degrees) and nearly still
+    (slower than `still_below` deg/s). Nearness alone cannot tell a pause from a smooth turn:
+    a slow bounce spends most of a second within 8 deg of its deepest point."""
+    return value >= peak - band and speed < still_below
 
-    The hold is the longest stretch spent both near the peak (within `band` degrees) and
-    nearly still (slower than `still_below` deg/s). Nearness alone cannot tell a pause from
-    a smooth turn: a slow bounce spends most of a second within 8 deg of its deepest point.
+
+def _hold(samples: list[tuple[float, float]], band: float, still_below: float):
+    """(peak, hold seconds, hold start, hold end) of a finished rep.
+
+    The hold is the longest stretch of `_holding`, against the rep's peak, with the speed
+    centred on each sample.
     """
     peak = max(v for _, v in samples)
     speeds = _speeds(samples)
@@ -111,7 +125,7 @@ def _hold(samples: list[tuple[float, float]], band: float, still_below: float):
     best = (0.0, peak_t, peak_t)
     run_start = None
     for (t, v), speed in zip(samples, speeds):
-        if v >= peak - band and speed < still_below:
+        if _holding(v, peak, speed, band, still_below):
             if run_start is None:
                 run_start = t
             if t - run_start >= best[0]:
@@ -119,6 +133,37 @@ def _hold(samples: list[tuple[float, float]], band: float, still_below: float):
         else:
             run_start = None
     return peak, best[0], best[1], best[2]
+
+
+class _LiveHold:
+    """The hold of the rep in progress as it happens (the session's ring and release word): the
+    same `_holding` as a finished rep's, but only the past is known, so the peak is the peak so
+    far and the speed is over the last SPEED_SPAN_S."""
+
+    def __init__(self, band: float, still_below: float):
+        self.band, self.still_below = band, still_below
+        self._recent: deque[tuple[float, float]] = deque()
+        self.reset()
+
+    def reset(self) -> None:
+        self._recent.clear()
+        self._peak = -math.inf
+        self._since: float | None = None
+        self.held = 0.0
+
+    def feed(self, t: float, m: float) -> None:
+        self._recent.append((t, m))
+        while len(self._recent) > 2 and self._recent[1][0] <= t - SPEED_SPAN_S:
+            self._recent.popleft()
+        self._peak = max(self._peak, m)
+        t0, m0 = self._recent[0]
+        speed = abs(m - m0) / (t - t0) if t > t0 else 0.0
+        if _holding(m, self._peak, speed, self.band, self.still_below):
+            if self._since is None:
+                self._since = t
+            self.held = t - self._since
+        else:
+            self._since, self.held = None, 0.0
 
 
 class RepCounter:
@@ -132,7 +177,7 @@ class RepCounter:
     def reset(self) -> None:
         self.phase = SETUP
         self.reps: list[RepRecord] = []
-        self.reps_by_side = {"left": 0, "right": 0} if self.rule.sided else {}
+        self.reps_by_side = dict.fromkeys(L.SIDES, 0) if self.rule.sided else {}
         self.partial_reps = 0
         self.metric: float | None = None
         self._rep: _RepInProgress | None = None
@@ -143,6 +188,7 @@ class RepCounter:
         self._condition: str | None = None
         self._condition_since: float | None = None
         self._announced: str | None = None
+        self._live_hold = _LiveHold(self.rule.bottom_band, self.rule.still_below)
 
     # ---- public -----------------------------------------------------------------------
     @property
@@ -154,15 +200,26 @@ class RepCounter:
     def side(self) -> str | None:
         return self._rep.side if self._rep else None
 
+    @property
+    def hold_s(self) -> float:
+        """Seconds held still near the peak so far at the working end of the rep in progress;
+        0 elsewhere, and while the person is not judged (nothing unseen counts as held)."""
+        return self._live_hold.held
+
     def update(self, features: Features | None, t: float) -> list[RuleEvent]:
         events: list[RuleEvent] = []
         condition, metric, side = self._check_condition(features)
         if condition:
+            self._live_hold.reset()
             self._freeze(condition, t, events)
             return events
         self._thaw()
         self.metric = metric
         self._step(metric, side, features.values, t, events)
+        if self.phase in AT_WORKING_END:
+            self._live_hold.feed(t, metric)
+        else:
+            self._live_hold.reset()
         return events
 
     def person_changed(self, t: float) -> list[RuleEvent]:
@@ -171,6 +228,7 @@ class RepCounter:
         self._rep = None
         self.phase = SETUP
         self.metric = None
+        self._live_hold.reset()
         self._last_start_t = None
         self._last_start_values = {}
         return [RuleEvent(t, "condition", ONE_PERSON)]
@@ -218,7 +276,7 @@ class RepCounter:
             v = values.get(rule.feature_for(self._rep.side), math.nan)
             return (None, self._rep.side) if math.isnan(v) else (v, self._rep.side)
         best: tuple[float | None, str | None] = (None, None)
-        for s in ("left", "right"):
+        for s in L.SIDES:
             v = values.get(rule.feature_for(s), math.nan)
             if not math.isnan(v) and (best[0] is None or v > best[0]):
                 best = (v, s)
@@ -249,12 +307,12 @@ class RepCounter:
         rep.samples.append((t, m))
         self._feed(rep.windows["rep"], values, t, events, rep)
         if self.phase == WORKING:
-            self._feed(rep.windows["working"], values, t, events, rep)
+            self._feed(rep.windows[WORKING], values, t, events, rep)
         if self.phase == MOVING:
             if m >= r.enter_above:
                 self.phase = WORKING
                 rep.reached_working = True
-                self._feed(rep.windows["working"], values, t, events, rep)
+                self._feed(rep.windows[WORKING], values, t, events, rep)
             elif m <= r.start_below:
                 self._end_partial(t, events)
         elif self.phase == WORKING:
@@ -271,23 +329,21 @@ class RepCounter:
 
     def _enter_start(self, t: float) -> None:
         self._last_start_t = t
-        self._start_windows = self._windows_for("start")
+        self._start_windows = self._windows_for(START)
 
     def _begin_rep(self, side: str | None, t: float) -> None:
         start = self._last_start_t if self._last_start_t is not None else t
-        windows = {"rep": self._windows_for("rep"), "working": self._windows_for("working")}
+        windows = {"rep": self._windows_for("rep"), WORKING: self._windows_for(WORKING)}
         # "shift" is movement away from how the person held still in the start position
         for acc in windows["rep"]:
-            name = acc.rule.feature.replace("{side}", side) if side else acc.rule.feature
-            acc.first = self._last_start_values.get(name, math.nan)
+            acc.first = self._last_start_values.get(feature_key(acc.rule.feature, side), math.nan)
         self._rep = _RepInProgress(side=side, start_s=start, windows=windows)
 
     def _feed(self, accs: list[_Accumulator], values: dict[str, float], t: float,
               events: list[RuleEvent], rep: _RepInProgress | None) -> None:
         for acc in accs:
             rule = acc.rule
-            name = rule.feature.replace("{side}", rep.side) if rep and rep.side else rule.feature
-            v = values.get(name, math.nan)
+            v = values.get(feature_key(rule.feature, rep.side if rep else None), math.nan)
             if math.isnan(v):
                 continue
             if math.isnan(acc.first):
@@ -355,7 +411,7 @@ class RepCounter:
         rep = self._close_rep(t)
         if rep is None:
             return
-        self._close(rep.windows["rep"] + rep.windows["working"], t, events, rep)
+        self._close(rep.windows["rep"] + rep.windows[WORKING], t, events, rep)
         peak, hold, hold_from, hold_to = _hold(rep.samples, self.rule.bottom_band, self.rule.still_below)
         measures = {"rep_s": t - rep.start_s, "down_s": hold_from - rep.start_s,
                     "up_s": t - hold_to, "hold_s": hold}

@@ -25,27 +25,27 @@ Decisions:
 from __future__ import annotations
 
 import math
-from collections import deque
 from dataclasses import dataclass, field
 
+from ..landmarks import SIDES
 from .exercise_engine import EngineState
 from .exercises import Exercise
 from .feedback import SAFETY, Cue, CueTiming
 from .records import RepSummary, SessionRecord, SetRecord
-from .rules import SPEED_SPAN_S
+from .rules import AT_WORKING_END, START, WORKING
 
 READY_HOLD_S = 1.0  # in the start position this long before a set starts counting
 REST_GAP_S = 10.0  # a video: a pause between reps longer than this starts a new set
 REST_GAP_REPS = 3.0  # ... and longer than this many typical reps
 WRONG_SIDE_COOLDOWN_S = CueTiming().cooldown_s
-SIDES = ("left", "right")
 BOTH = "both"
 
-# session states
-SETUP, COUNTING, REST, DONE, STOPPED = "setup", "counting", "rest", "done", "stopped"
+# session states. GETTING_READY: before a set counts, until the start position is held for
+# plan.ready_s (not the engine's phase rules.SETUP, which means the start position was not seen)
+GETTING_READY, COUNTING, REST, DONE, STOPPED = "getting_ready", "counting", "rest", "done", "stopped"
 
 # the engine cues a session lets through: not its "ready" (the session says when to start),
-# and while setting up only what keeps the person safe and in view
+# and while getting ready only what keeps the person safe and in view
 _NOT_IN_SESSION = ("ready",)
 
 
@@ -160,37 +160,6 @@ class _SetInProgress:
                          fault_counts=dict(sorted(self.fault_counts.items())))
 
 
-class _HoldTimer:
-    """How long the person has been holding still near the deepest point of the rep so far,
-    measured the way the rules measure a rep's hold (near the peak and slower than
-    still_below), but as it happens, for a shrinking ring and the release word."""
-
-    def __init__(self, band: float, still_below: float):
-        self.band, self.still_below = band, still_below
-        self.reset()
-
-    def reset(self) -> None:
-        self._recent: deque[tuple[float, float]] = deque()
-        self._peak = -math.inf
-        self._since: float | None = None
-        self.held = 0.0
-
-    def feed(self, t: float, m: float) -> float:
-        self._recent.append((t, m))
-        while len(self._recent) > 2 and self._recent[1][0] <= t - SPEED_SPAN_S:
-            self._recent.popleft()
-        self._peak = max(self._peak, m)
-        t0, m0 = self._recent[0]
-        speed = abs(m - m0) / (t - t0) if t > t0 else 0.0
-        if m >= self._peak - self.band and speed < self.still_below:
-            if self._since is None:
-                self._since = t
-            self.held = t - self._since
-        else:
-            self._since, self.held = None, 0.0
-        return self.held
-
-
 def _summary(rep, index: int) -> RepSummary:
     return RepSummary(index=index, side=rep.side, peak_deg=rep.peak_deg, hold_s=rep.hold_s,
                       duration_s=rep.duration_s, faults=tuple(rep.faults))
@@ -202,7 +171,7 @@ class Session:
     def __init__(self, exercise: Exercise, plan: SessionPlan):
         self.exercise, self.plan = exercise, plan
         self.speech = exercise.speech
-        self.state = SETUP
+        self.state = GETTING_READY
         self.sets: list[SetRecord] = []
         self.began_s: float | None = None  # when the first set started counting
         self._blocks = plan.blocks
@@ -210,7 +179,7 @@ class Session:
         self._current: _SetInProgress | None = None
         self._start_since: float | None = None  # engine in the start position since
         self._rest_until: float | None = None
-        self._hold = _HoldTimer(exercise.rep.bottom_band, exercise.rep.still_below)
+        self._held = 0.0  # the engine's hold of the rep in progress, when it is this set's
         self._hold_said: set[str] = set()
         self._wrong_side_t = -math.inf
         self._partial_codes = tuple(f.code for f in exercise.faults if f.measure == "partial")
@@ -237,8 +206,8 @@ class Session:
             rnd, side = self._blocks[min(upcoming, len(self._blocks) - 1)]
             rounds = self.plan.sets
         hold = None
-        if cur is not None and self.plan.hold_s > 0 and self._hold.held > 0:
-            hold = min(1.0, self._hold.held / self.plan.hold_s)
+        if cur is not None and self.plan.hold_s > 0 and self._held > 0:
+            hold = min(1.0, self._held / self.plan.hold_s)
         rest = max(0.0, self._rest_until - t) if self.state == REST and self._rest_until else None
         return SessionStatus(
             state=self.state, round=max(1, rnd), rounds=max(1, rounds),
@@ -249,7 +218,7 @@ class Session:
     # ---- frames ------------------------------------------------------------------------
     def update(self, state: EngineState) -> SessionStep:
         t = self._t = state.t
-        if state.phase == "start" and not state.conditions:
+        if state.phase == START and not state.conditions:
             if self._start_since is None:
                 self._start_since = t
         else:
@@ -261,11 +230,11 @@ class Session:
         skip_praise = False
         if self.state == REST and t >= self._rest_until:
             self._block += 1
-            self.state = SETUP
+            self.state = GETTING_READY
             rnd, side = self._blocks[self._block]
             said.append(self._say("next_set", f"set{self._block + 1}.next", t,
                                   set=rnd, sets=self.plan.sets))
-        if self.state == SETUP and self._start_since is not None \
+        if self.state == GETTING_READY and self._start_since is not None \
                 and t - self._start_since >= self.plan.ready_s:
             began = self.began_s is None
             self._begin_set(t)
@@ -314,7 +283,7 @@ class Session:
             (_, side), target = self._blocks[self._block], self.plan.target_reps
         self._current = _SetInProgress(index=len(self.sets) + 1, side=side, target=target,
                                        started_s=t)
-        self._hold.reset()
+        self._held = 0.0
         self.state = COUNTING
 
     def _set_full(self) -> bool:
@@ -336,7 +305,7 @@ class Session:
         rnd, side = self._blocks[nxt]
         if rnd == self._blocks[self._block][0]:  # same round: the other side, no rest
             self._block = nxt
-            self.state = SETUP
+            self.state = GETTING_READY
             return False, [self._say("switch_side", f"set{nxt + 1}.switch", t, side=side)]
         self.state = REST
         self._rest_until = t + self.plan.rest_s
@@ -347,7 +316,7 @@ class Session:
     def _rep(self, rep, t: float) -> tuple[bool, list[Announcement]]:
         cur = self._current
         if rep.start_s < cur.started_s - 1e-9:
-            return False, []  # begun before this set started (setting up, or resting)
+            return False, []  # begun before this set started (getting ready, or resting)
         if self.plan.open:
             self._maybe_split(rep)
             cur = self._current
@@ -392,18 +361,18 @@ class Session:
         if self.plan.hold_s <= 0 or self.plan.open or self.speech.hold is None:
             return []
         cur = self._current
-        if state.phase not in ("working", "returning") or state.metric is None \
+        if state.phase not in AT_WORKING_END or state.metric is None \
                 or (cur.side is not None and state.side != cur.side):
-            self._hold.reset()
+            self._held = 0.0
             return []
         words = []
         n = len(cur.reps) + 1
         key = f"set{cur.index}.rep{n}"
-        if state.phase == "working" and f"{key}.hold" not in self._hold_said:
+        if state.phase == WORKING and f"{key}.hold" not in self._hold_said:
             self._hold_said.add(f"{key}.hold")
             words.append(self._say("hold", f"{key}.hold", t))
-        held = self._hold.feed(t, state.metric)
-        if held >= self.plan.hold_s and self.speech.release \
+        self._held = state.hold_s
+        if self._held >= self.plan.hold_s and self.speech.release \
                 and f"{key}.release" not in self._hold_said:
             self._hold_said.add(f"{key}.release")
             words.append(self._say("release", f"{key}.release", t))
@@ -418,9 +387,9 @@ class Session:
         cue = state.new_cue
         if cue is None or cue.code in _NOT_IN_SESSION or self.plan.open:
             return []
-        if session_state == SETUP and cue.priority > SAFETY:
+        if session_state == GETTING_READY and cue.priority > SAFETY:
             return []
-        if session_state not in (SETUP, COUNTING):
+        if session_state not in (GETTING_READY, COUNTING):
             return []
         if skip_praise and cue.code == "good_rep":
             return []

@@ -14,25 +14,16 @@ import numpy as np
 from .. import landmarks as L
 from ..engine.exercise_engine import EngineState
 from ..engine.exercises import Exercise
+from ..engine.feature_table import FEATURE_BY_NAME, feature_key
+from ..engine.rules import MOVING, RETURNING, SETUP, START, WORKING
 
 WHITE, BLACK = (255, 255, 255), (0, 0, 0)
 NEAR, FAR = (60, 220, 255), (150, 150, 150)
 GOOD, WARN, BAD = (80, 220, 100), (255, 200, 40), (255, 70, 70)
 _FONT = cv2.FONT_HERSHEY_SIMPLEX
 
-# Where to write each feature's value on the body.
-_FEATURE_JOINT = {
-    "trunk_lean": "hip", "hip_flexion": "hip", "knee_flexion": "knee", "elbow_flexion": "elbow",
-    "lumbar_extension": "hip", "head_pitch": "ear", "neck_flexion": "shoulder",
-    "trunk_elevation": "shoulder", "leg_abduction_{side}": "knee", "knee_flexion_{side}": "knee",
-    "elbow_flexion_{side}": "elbow", "knee_height_{side}": "knee", "thigh_from_down_{side}": "knee",
-}
-_LABEL = {"trunk_lean": "trunk", "hip_flexion": "hip", "knee_flexion": "knee",
-          "elbow_flexion": "elbow", "lumbar_extension": "back", "head_pitch": "head",
-          "leg_abduction_{side}": "leg"}
-
-PHASE_WORDS = {"setup": "get into position", "start": "ready", "moving": "going",
-               "working": "in range", "returning": "coming back"}
+PHASE_WORDS = {SETUP: "get into position", START: "ready", MOVING: "going",
+               WORKING: "in range", RETURNING: "coming back"}
 
 
 def _scale(image: np.ndarray) -> float:
@@ -54,13 +45,13 @@ class SkeletonAnnotator:
         h, w = image.shape[:2]
         pts = (pose.landmarks[:, :2] * (w, h)).astype(int)
         vis = pose.landmarks[:, 3]
-        near = state.features.side if state.features else "left"
+        near = state.features.side if state.features else L.LEFT
         s = _scale(image)
         thick = max(2, int(3 * s))
         for a, b in L.SKELETON:
             if vis[a] < 0.5 or vis[b] < 0.5:
                 continue
-            on_near = (a % 2 == (1 if near == "left" else 0)) and (b % 2 == (1 if near == "left" else 0))
+            on_near = (a % 2 == (1 if near == L.LEFT else 0)) and (b % 2 == (1 if near == L.LEFT else 0))
             cv2.line(image, tuple(pts[a]), tuple(pts[b]), NEAR if on_near else FAR, thick, cv2.LINE_AA)
         for i in range(L.NUM_LANDMARKS):
             if i > L.NOSE and i < L.LEFT_EAR or i in range(9, 11) or i in range(17, 23):
@@ -70,11 +61,11 @@ class SkeletonAnnotator:
 
 
 class AngleAnnotator:
-    """The angles the exercise's rules use, written at their joints."""
+    """The angles the exercise's rules use, written at their joints (feature_table says which
+    word and which joint)."""
 
     def __init__(self, exercise: Exercise):
-        names = [exercise.rep.feature] + [f.feature for f in exercise.faults if f.feature]
-        self.features = list(dict.fromkeys(n for n in names if n in _FEATURE_JOINT))
+        self.features = [FEATURE_BY_NAME[n] for n in exercise.features if FEATURE_BY_NAME[n].drawn]
 
     def annotate(self, image: np.ndarray, state: EngineState) -> None:
         if state.pose is None or state.features is None:
@@ -83,18 +74,18 @@ class AngleAnnotator:
         s = _scale(image)
         side = state.side or state.features.side
         used: list[tuple[int, int]] = []
-        for name in self.features:
-            key = name.replace("{side}", side)
-            value = state.features.values.get(key, math.nan)
+        for spec in self.features:
+            value = state.features.values.get(feature_key(spec.name, side), math.nan)
             if math.isnan(value):
                 continue
-            idx = L.joint_index(_FEATURE_JOINT[name], side)
+            idx = L.joint_index(spec.joint, side)
             x, y = (state.pose.landmarks[idx, :2] * (w, h)).astype(int)
             while any(abs(x - ux) < 60 * s and abs(y - uy) < 22 * s for ux, uy in used):
                 y += int(24 * s)  # keep two labels at one joint readable
             used.append((x, y))
-            _text(image, f"{_LABEL.get(name, name.split('_')[0])} {value:.0f}",
-                  (x + int(10 * s), y), 0.55 * s, WHITE, max(1, int(1.5 * s)))
+            number = f"{value:.0f}" if spec.angle else f"{value:.2f}"  # whole degrees
+            _text(image, f"{spec.label} {number}", (x + int(10 * s), y), 0.55 * s, WHITE,
+                  max(1, int(1.5 * s)))
 
 
 class StatusAnnotator:

@@ -7,7 +7,7 @@ import math
 
 from ..engine.feedback import CueTiming
 from ..engine.records import SetRecord
-from ..engine.session import COUNTING, DONE, REST, SETUP, STOPPED, Announcement, SessionStatus
+from ..engine.session import COUNTING, DONE, GETTING_READY, REST, STOPPED, Announcement, SessionStatus
 from ..run.live import LiveSnapshot
 
 # said words that also stand on the board for a while (rep numbers have their own counter)
@@ -84,7 +84,7 @@ def board_html(snap: LiveSnapshot, playing: bool) -> str:
         if playing:
             words = words or "Get into the start position and hold still."
     if not playing:
-        words = "Press Start to begin." if st.state == SETUP else "The camera is off."
+        words = "Press Start to begin." if st.state == GETTING_READY else "The camera is off."
     parts.append(f'<div class="pc-cue">{words or "&nbsp;"}</div>')
     if st.sets:
         parts.append(f'<div class="pc-done">Done so far: {st.total_reps} reps</div>')

@@ -11,7 +11,8 @@ import streamlit as st
 from ..errors import HistoryError
 from ..engine.exercises import Exercise, ExerciseLibrary, load_all
 from ..sinks.history_store import HistoryStore, default_history_path, sessions_csv
-from ..engine.session import SessionPlan
+from ..engine.session import BOTH, SessionPlan
+from ..landmarks import SIDES
 from ..run import live
 from . import board, history_page as history, review, speech, webrtc
 from .figure import draw_figure
@@ -168,7 +169,7 @@ def session_controls(ex: Exercise) -> tuple[SessionPlan, bool]:
                                 key=f"rest-{ex.id}")
     side = None
     if ex.sided:
-        side = cols[3].selectbox("Side", ["both", "left", "right"], key=f"side-{ex.id}",
+        side = cols[3].selectbox("Side", [BOTH, *SIDES], key=f"side-{ex.id}",
                                  help="Both: each set left first, then right.")
     voice = cols[-1].toggle("Voice", value=True, key="voice",
                             help="Say rep numbers, hold, rest and cues aloud.")

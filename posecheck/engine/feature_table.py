@@ -1,0 +1,106 @@
+"""Every feature an exercise file may name, declared once. Pure.
+
+A feature's facts used to live in three files and drift apart (the quadruped hip lift's video
+drew no angle, because the overlay's own list had never heard of its rep feature). Now each
+feature is one FeatureSpec line: its name, the computation group in features.py that
+produces it, its unit, and the word and joint the overlay writes it at, or why it is not
+drawn. features.py, exercises.py and the overlay all read this table; a new feature is one
+line here plus its computation (tests/test_feature_table.py checks the two agree).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .. import landmarks as L
+
+# In the name of a feature measured on each side; replaced by "left" or "right" (feature_key).
+SIDE = "{side}"
+
+DEG = "deg"
+
+# Always computed, whatever an exercise asks for: the view check (is the person side-on or
+# facing the camera) reads it on every frame.
+VIEW_GROUP = "view"
+
+
+def feature_key(name: str, side: str | None) -> str:
+    """The key in Features.values of feature `name` on `side`. A feature without a side (or no
+    side given) is its own key."""
+    return name.replace(SIDE, side) if side else name
+
+
+@dataclass(frozen=True)
+class FeatureSpec:
+    name: str  # as exercise files name it; contains SIDE when measured on each side
+    group: str  # the computation group in features.py that produces it
+    unit: str  # DEG for an angle, else what the number counts
+    label: str | None = None  # the word written beside the value on the video
+    joint: str | None = None  # the joint (landmarks.JOINT_NAMES) it is written at; None: not drawn
+    not_drawn: str = ""  # why a feature has no place on the body
+
+    def __post_init__(self) -> None:
+        if self.joint is None and not self.not_drawn:
+            raise ValueError(f"feature {self.name}: say where it is drawn, or why it is not")
+        if self.joint is not None and (self.joint not in L.JOINT_NAMES or not self.label):
+            raise ValueError(f"feature {self.name}: drawn needs a label and a known joint")
+
+    @property
+    def sided(self) -> bool:
+        return SIDE in self.name
+
+    @property
+    def angle(self) -> bool:
+        return self.unit == DEG
+
+    @property
+    def drawn(self) -> bool:
+        return self.joint is not None
+
+
+_A_VIEW = "says how the camera sees the body, not how a joint is bent"
+
+FEATURES: tuple[FeatureSpec, ...] = (
+    FeatureSpec("shoulder_width_ratio", VIEW_GROUP, "ratio", not_drawn=_A_VIEW),
+    FeatureSpec("frontalness", VIEW_GROUP, "ratio", not_drawn=_A_VIEW),
+    # from the midpoints of both shoulders and both hips
+    FeatureSpec("trunk_lean", "trunk", DEG, "trunk", "hip"),
+    FeatureSpec("torso_px", "trunk", "px",
+                not_drawn="the torso's length in pixels: a scale other features divide by"),
+    FeatureSpec("shoulder_tilt", "trunk", DEG, "tilt", "shoulder"),
+    FeatureSpec("shoulder_x_torso", "trunk", "torso lengths",
+                not_drawn="where the shoulders are in the image: a position, not an angle on the body"),
+    FeatureSpec("shoulder_y_torso", "trunk", "torso lengths",
+                not_drawn="where the shoulders are in the image: a position, not an angle on the body"),
+    # on the side nearer the camera
+    FeatureSpec("hip_flexion", "sagittal", DEG, "hip", "hip"),
+    FeatureSpec("knee_flexion", "sagittal", DEG, "knee", "knee"),
+    FeatureSpec("elbow_flexion", "sagittal", DEG, "elbow", "elbow"),
+    FeatureSpec("knee_flexion_{side}", "sided", DEG, "knee", "knee"),
+    FeatureSpec("elbow_flexion_{side}", "sided", DEG, "elbow", "elbow"),
+    # lying on the floor
+    FeatureSpec("trunk_elevation", "floor", DEG, "trunk", "shoulder"),
+    FeatureSpec("lumbar_extension", "floor", DEG, "back", "hip"),
+    FeatureSpec("head_pitch", "head", DEG, "head", "ear"),
+    FeatureSpec("neck_flexion", "head", DEG, "neck", "shoulder"),
+    # in 3D world landmarks
+    FeatureSpec("thigh_lift_{side}", "world", DEG, "lift", "knee"),
+    FeatureSpec("trunk_roll", "world", DEG, "roll", "shoulder"),
+    FeatureSpec("trunk_pitch", "world", DEG, "pitch", "hip"),
+    FeatureSpec("leg_abduction_{side}", "world", DEG, "leg", "knee"),
+    # not an angle: written with two decimals (a whole number would only ever read 0 or 1)
+    FeatureSpec("knee_height_{side}", "world", "thigh lengths", "height", "knee"),
+    FeatureSpec("thigh_from_down_{side}", "thigh_2d", DEG, "thigh", "knee"),
+)
+
+FEATURE_BY_NAME: dict[str, FeatureSpec] = {f.name: f for f in FEATURES}
+FEATURE_NAMES = frozenset(FEATURE_BY_NAME)
+FEATURE_GROUPS: dict[str, frozenset[str]] = {
+    group: frozenset(f.name for f in FEATURES if f.group == group)
+    for group in dict.fromkeys(f.group for f in FEATURES)}
+
+
+def groups_for(names: Iterable[str]) -> frozenset[str]:
+    """The computation groups that produce `names` (known feature names), and the view group."""
+    return frozenset({VIEW_GROUP, *(FEATURE_BY_NAME[n].group for n in names)})
