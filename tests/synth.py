@@ -15,6 +15,10 @@ import numpy as np
 
 from posecheck import landmarks as L
 from posecheck.datatypes import Pose
+from posecheck.engine.exercise_engine import ExerciseEngine
+from posecheck.run.frame_loop import FrameLoop
+from posecheck.sinks.base import FrameResult
+from posecheck.sinks.report import ReportBuilder
 
 IMAGE = (640, 480)
 PX_PER_M = 200.0
@@ -202,3 +206,14 @@ def poses(body, start: dict, keys: list[Key], fps: float = 30.0, facing: str = "
                 lms[idx, 3] = 0.05
         out.append((t, replace(pose, landmarks=lms, world=world)))
     return out
+
+
+def judge(exercise, frames):
+    """(t, Pose | None) frames through the frame loop with the report's sink, as a replayed pose
+    track goes: (what the report collected - reps, cues, fault counts -, every frame's state)."""
+    seen = ReportBuilder(exercise)
+    states = []
+    with FrameLoop(ExerciseEngine(exercise), [seen]) as loop:
+        for i, (t, pose) in enumerate(frames):
+            states.append(loop.add(FrameResult(t, i, None, IMAGE, pose, judged=True)).state)
+    return seen, states

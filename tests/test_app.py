@@ -183,7 +183,7 @@ def test_review_of_real_clip_shows_four_reps(good_morning_review, no_webrtc):
     result = good_morning_review
     assert result.error is None, result.error
     assert result.report.reps == 4
-    assert [s["reps"] for s in result.report.sets] == [4]  # one set: no rest in the clip
+    assert [s.rep_count for s in result.report.sets] == [4]  # one set: no rest in the clip
     assert result.video and result.video[4:8] == b"ftyp"
     at2 = AppTest.from_string(
         "import streamlit as st\nfrom posecheck.web import page\n"
@@ -198,7 +198,7 @@ def test_review_of_real_clip_shows_four_reps(good_morning_review, no_webrtc):
     assert len(labels) == 3, labels
     cue_text = "\n".join(m.value for m in at2.markdown)
     assert result.report.cues
-    for cue in result.report.cues:
+    for cue in result.report.to_dict()["cues"]:  # the times as the JSON download has them
         assert f"{cue['t_s']:.1f} s: {cue['message']}" in cue_text
 
 

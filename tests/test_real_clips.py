@@ -69,9 +69,9 @@ def test_every_clip_is_analysed_for_its_closest_exercise(clip, data_dir, track_o
     assert report.frames > 0 and report.duration_s > 0
     assert report.reps == len(report.rep_details) >= 0
     for rep in report.rep_details:
-        assert rep["start_s"] < rep["end_s"] <= report.duration_s + 0.1
+        assert rep.start_s < rep.end_s <= report.duration_s + 0.1
     for cue in report.cues:
-        assert cue["message"]
+        assert cue.message
 
 
 def test_fire_hydrant_reports_both_sides(data_dir, track_of, library):
@@ -97,4 +97,4 @@ def test_the_good_morning_demo_keeps_soft_knees(data_dir, track_of, library):
     report = analyze_track(str(track_of("good-morning_side_palfit_1.mp4")), library.get("good_morning"))
     assert report.reps == 4
     assert not {"knees_too_bent", "knees_locked"} & set(report.fault_counts)
-    assert all(60 <= r["peak_deg"] <= 90 for r in report.rep_details)
+    assert all(60 <= r.peak_deg <= 90 for r in report.rep_details)

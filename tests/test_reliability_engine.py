@@ -13,7 +13,6 @@ import pytest
 import synth
 from synth import Key, poses, reps
 from posecheck.engine.continuity import PersonContinuity
-from posecheck.engine.exercise_engine import ExerciseEngine
 
 STAND = {"lean": 2.0, "knee": 12.0, "head": 0.0}
 HINGE = {"lean": 70.0, "knee": 18.0}
@@ -30,9 +29,7 @@ def other_body(pose, dx: float = 0.0, scale: float = 1.0):
 
 
 def run(library, frames, ex_id="good_morning"):
-    engine = ExerciseEngine(library.get(ex_id))
-    states = [engine.update(pose, t) for t, pose in frames]
-    return engine, states
+    return synth.judge(library.get(ex_id), frames)
 
 
 def _switch_mid_rep():
@@ -46,28 +43,28 @@ def _switch_mid_rep():
 
 
 def test_a_switch_mid_rep_drops_that_rep_says_so_and_counting_resumes(library):
-    engine, states = run(library, _switch_mid_rep())
+    seen, states = run(library, _switch_mid_rep())
     switch = [s.t for s in states if any(e.code == "one_person" for e in s.events)]
     assert switch == [pytest.approx(4.5, abs=0.04)]
-    assert [r.start_s > 4.5 for r in engine.history.reps] == [True, True], "no rep spans it"
+    assert [r.start_s > 4.5 for r in seen.reps] == [True, True], "no rep spans it"
     cue = library.get("good_morning").cues["one_person"]
-    assert [c.message for c in engine.history.cues if c.code == "one_person"] == [cue]
-    assert engine.history.fault_counts["one_person"] == 1
+    assert [c.message for c in seen.cues if c.code == "one_person"] == [cue]
+    assert seen.fault_counts["one_person"] == 1
 
 
 def test_without_the_switch_check_the_switch_would_have_counted(library, monkeypatch):
     """What the check prevents, shown on the same frames: A's rep finished by B."""
     monkeypatch.setattr(PersonContinuity, "changed", lambda self, pose: False)
-    engine, states = run(library, _switch_mid_rep())
-    assert states[-1].reps == 3 and engine.history.reps[0].start_s < 4.5
+    seen, states = run(library, _switch_mid_rep())
+    assert states[-1].reps == 3 and seen.reps[0].start_s < 4.5
 
 
 @pytest.mark.parametrize("scale", [2.5, 0.4])
 def test_someone_much_nearer_or_further_is_another_person(scale, library):
     frames = poses(synth.standing, STAND, [Key(0.0, {}, hold_s=3.0)])
     frames = [(t, p if t < 2.0 else other_body(p, scale=scale)) for t, p in frames]
-    engine, _ = run(library, frames)
-    assert engine.history.fault_counts.get("one_person") == 1
+    seen, _ = run(library, frames)
+    assert seen.fault_counts.get("one_person") == 1
 
 
 def test_ordinary_movement_is_not_a_switch(library):
@@ -80,8 +77,8 @@ def test_ordinary_movement_is_not_a_switch(library):
         return 0.01 * t - 0.3 * min(1.0, max(0.0, (t - 5.0) / 0.3))
 
     walk = [(t, p if p is None else other_body(p, dx=dx(t))) for t, p in frames]
-    engine, states = run(library, walk)
-    assert "one_person" not in engine.history.fault_counts
+    seen, states = run(library, walk)
+    assert "one_person" not in seen.fault_counts
     assert states[-1].reps == 4
 
 
@@ -114,9 +111,9 @@ def test_damaged_landmarks_are_unseen_not_judged(damage, library):
             else:
                 lms[:, 3] = np.nan
         bad.append((t, replace(p, landmarks=lms, image_size=size)))
-    engine, states = run(library, bad)
+    seen, states = run(library, bad)
     judged = [s for s in states if 3.0 <= s.t < 5.0 and s.metric is not None]
     assert not judged, "frames without a usable body are not judged"
     assert all(s.metric is None or np.isfinite(s.metric) for s in states)
-    assert "not_visible" in engine.history.fault_counts
+    assert "not_visible" in seen.fault_counts
     assert states[-1].reps == 1  # the rep the damage fell into is not counted; the next one is

@@ -23,7 +23,8 @@ from media import clip_frames, derived_clip, moving_background, write_video
 from posecheck import landmarks as L
 from posecheck.engine.continuity import BODY_JOINTS
 from posecheck.engine.exercise_engine import ExerciseEngine
-from posecheck.run.files import NO_PERSON_WARNING, analyze_track, analyze_video
+from posecheck.run.files import analyze_track, analyze_video
+from posecheck.sinks.report import NO_PERSON_WARNING
 from posecheck.pose.track import TrackSample, read_track
 
 GOOD_MORNING = "good-morning_side_palfit_1.mp4"  # reps end at 6.3, 10.6, 14.9, 19.2 s
@@ -33,11 +34,11 @@ pytestmark = pytest.mark.real
 
 
 def _said(report) -> list[str]:
-    return [c["message"] for c in report.cues]
+    return [c.message for c in report.cues]
 
 
 def _reps(report) -> list[tuple[float, float]]:
-    return [(r["start_s"], r["end_s"]) for r in report.rep_details]
+    return [(r.start_s, r.end_s) for r in report.rep_details]
 
 
 # ---- nobody, somebody leaving ----------------------------------------------------------
@@ -139,7 +140,7 @@ def test_two_people_are_never_mixed_and_a_switch_is_not_counted(data_dir, tmp_pa
     assert report.fault_counts.get("one_person") == 1, report.fault_counts
     assert ex.cues["one_person"] in _said(report)
     assert any("changed suddenly 1 time" in w for w in report.warnings)
-    switch = next(c["t_s"] for c in report.cues if c["code"] == "one_person")
+    switch = next(c.t for c in report.cues if c.code == "one_person")
     assert hide[0] <= switch <= hide[1] + 0.2
     assert not [r for r in _reps(report) if r[0] < switch < r[1]], "no rep spans the switch"
     assert report.reps <= 4
@@ -154,7 +155,7 @@ def test_two_people_are_never_mixed_and_a_switch_is_not_counted(data_dir, tmp_pa
                 assert (x < 0.5).all() or (x > 0.5).all(), f"joints of two people at {item.t:.2f} s"
                 halves.append("first" if x.mean() < 0.5 else "second")
     assert halves[0] == "first" and halves[-1] == "second"
-    assert len(engine.history.reps) == report.reps  # the replay judged what the report says
+    assert state.reps == report.reps  # the replay judged what the report says
 
 
 def test_an_edited_clip_does_not_count_across_its_cuts(track_of, library):
@@ -208,14 +209,14 @@ def test_a_mirrored_video_gets_its_sides_right_when_said_so(data_dir, track_of, 
     from the front. Mirrored, the same person looks like one lifting right then left - no
     picture can tell - so the mirrored option flips it back before the model names sides."""
     ex = library.get("quadruped_hip_lift")
-    original = [(r["side"], r["start_s"]) for r in
+    original = [(r.side, r.start_s) for r in
                 analyze_track(str(track_of(FIRE_HYDRANT)), ex).rep_details
-                if 17.0 <= r["start_s"] and r["end_s"] <= 37.0]
+                if 17.0 <= r.start_s and r.end_s <= 37.0]
     assert [side for side, _ in original] == ["left", "right"]
     flipped = derived_clip(data_dir / "videos" / FIRE_HYDRANT, tmp_path / "selfie.mp4",
                            lambda img: img[:, ::-1], start_s=17.0, end_s=37.0, every=3, fps=10.0)
     as_is = analyze_video(str(flipped), ex)
     told = analyze_video(str(flipped), ex, mirrored=True)
-    assert [r["side"] for r in told.rep_details] == ["left", "right"], told.rep_details
-    assert [r["side"] for r in as_is.rep_details] == ["right", "left"], as_is.rep_details
+    assert [r.side for r in told.rep_details] == ["left", "right"], told.rep_details
+    assert [r.side for r in as_is.rep_details] == ["right", "left"], as_is.rep_details
     assert told.reps_by_side == {"left": 1, "right": 1}

@@ -314,13 +314,15 @@ def test_the_review_report_shows_the_video_as_sets_and_can_go_to_the_history(lib
     report = analyze_track(str(_track(tmp_path, poses(synth.standing, STAND, keys))),
                            library.get("good_morning"))
     assert report.reps == 8  # the existing fields are as before
-    assert [(s["index"], s["reps"], s["rep_indices"]) for s in report.sets] == [
+    written = report.to_dict()
+    assert [(s["index"], s["reps"], s["rep_indices"]) for s in written["sets"]] == [
         (1, 5, [1, 2, 3, 4, 5]), (2, 3, [6, 7, 8])]
-    assert [d["set"] for d in report.rep_details] == [1] * 5 + [2] * 3
-    assert report.sets[0]["completed"] and not report.sets[1]["completed"]  # 3 < 5 prescribed
-    assert report.sets[1]["fault_counts"]["knees_too_bent"] == 3
-    assert "knees_too_bent" not in report.sets[0]["fault_counts"]
-    assert report.sets[1]["start_s"] - report.sets[0]["end_s"] > 30.0
+    assert [d["set"] for d in written["rep_details"]] == [1] * 5 + [2] * 3
+    assert report.rep_sets() == [1] * 5 + [2] * 3
+    assert report.sets[0].completed and not report.sets[1].completed  # 3 < 5 prescribed
+    assert report.sets[1].fault_counts["knees_too_bent"] == 3
+    assert "knees_too_bent" not in report.sets[0].fault_counts
+    assert report.sets[1].started_s - report.sets[0].ended_s > 30.0
     assert "Sets: 2" in summary_text(report) and "set 2: 3 reps" in summary_text(report)
     assert report.rep_csv().splitlines()[0].startswith("index,set,")
     assert [r["Reps"] for r in set_rows(report)] == [5, 3]
@@ -331,4 +333,9 @@ def test_the_review_report_shows_the_video_as_sets_and_can_go_to_the_history(lib
     assert back.source == "video" and back.status == "finished" and back.total_reps == 8
     assert [s.rep_count for s in back.sets] == [5, 3]
     assert back.sets[1].reps[0].faults == ("knees_too_bent",)
-    assert back.sets[0].reps[0].peak_deg == report.rep_details[0]["peak_deg"]
+    # the history keeps the session's own numbers, not the report's rounded ones
+    assert back.sets == record.sets == report.sets
+    peaks = [r.peak_deg for s in back.sets for r in s.reps]
+    assert peaks == [r.peak_deg for r in report.rep_details]
+    assert any(p != round(p, 1) for p in peaks)
+    assert back.sets[1].started_s == report.sets[1].started_s != round(report.sets[1].started_s, 3)

@@ -40,13 +40,13 @@ def test_auto_stride_gives_every_frames_reps_and_faults(label, data_dir, track_o
     assert strided.stride == auto_stride(every.fps) == 2  # every labelled clip is 30 fps
     assert strided.frames == (every.frames + 1) // 2
     assert (strided.reps, strided.reps_by_side) == (every.reps, every.reps_by_side)
-    assert [r["faults"] for r in strided.rep_details] == [r["faults"] for r in every.rep_details]
+    assert [r.faults for r in strided.rep_details] == [r.faults for r in every.rep_details]
     assert _form_faults(strided, exercise) == _form_faults(every, exercise)
     for a, b in zip(every.rep_details, strided.rep_details):
         # the same reps, not just as many: each overlaps its twin by most of its length (where
         # a slow return hovers at the threshold, the rep can end a quarter second apart)
-        overlap = min(a["end_s"], b["end_s"]) - max(a["start_s"], b["start_s"])
-        assert overlap > 0.6 * min(a["duration_s"], b["duration_s"]), (a, b)
+        overlap = min(a.end_s, b.end_s) - max(a.start_s, b.start_s)
+        assert overlap > 0.6 * min(a.duration_s, b.duration_s), (a, b)
 
 
 def test_a_strided_analysis_still_annotates_every_frame(data_dir, tmp_path, library):

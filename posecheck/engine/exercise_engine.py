@@ -6,7 +6,7 @@ the live page, the uploaded-video review and the command line all judge frames t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .continuity import PersonContinuity
 from ..datatypes import Features, Pose
@@ -36,15 +36,6 @@ class EngineState:
     last_rep: RepRecord | None
 
 
-@dataclass
-class EngineHistory:
-    reps: list[RepRecord] = field(default_factory=list)
-    cues: list[Cue] = field(default_factory=list)
-    fault_counts: dict[str, int] = field(default_factory=dict)
-    frames: int = 0
-    frames_with_pose: int = 0
-
-
 class ExerciseEngine:
     """One per stream (per browser session, per video). Feed frames in time order."""
 
@@ -59,7 +50,6 @@ class ExerciseEngine:
         self._counter = RepCounter(exercise)
         self._cues = CueSelector(cue_timing)
         self._good_rep_turn = 0
-        self.history = EngineHistory()
 
     def reset(self) -> None:
         self._continuity.reset()
@@ -68,7 +58,6 @@ class ExerciseEngine:
         self._counter.reset()
         self._cues.reset()
         self._good_rep_turn = 0
-        self.history = EngineHistory()
 
     def update(self, pose: Pose | None, t: float) -> EngineState:
         switched: list[RuleEvent] = []
@@ -81,7 +70,6 @@ class ExerciseEngine:
         features = self._features(smoothed) if smoothed is not None else None
         events = switched + self._counter.update(features, t)
         new_cue = self._cues.offer(self._candidates(events, t), t)
-        self._record(events, new_cue, pose is not None)
         c = self._counter
         return EngineState(
             t=t, phase=c.phase, reps=len(c.reps), reps_by_side=dict(c.reps_by_side),
@@ -110,15 +98,3 @@ class ExerciseEngine:
             if not any(c.code == code for c in out):
                 out.append(Cue(t, code, ex.cues[code], CONDITION))
         return out
-
-    def _record(self, events: list[RuleEvent], cue: Cue | None, had_pose: bool) -> None:
-        h = self.history
-        h.frames += 1
-        h.frames_with_pose += had_pose
-        for ev in events:
-            if ev.kind == "rep" and ev.rep is not None:
-                h.reps.append(ev.rep)
-            if ev.kind in ("fault", "condition"):
-                h.fault_counts[ev.code] = h.fault_counts.get(ev.code, 0) + 1
-        if cue is not None:
-            h.cues.append(cue)

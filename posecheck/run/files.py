@@ -1,7 +1,8 @@
 """The pipeline: a source (video file or pose track) through the engine to the sinks.
 
-Used by the command line and the page's video review alike. The same ExerciseEngine judges
-every frame; the sinks (annotated video, pose track) only record.
+Used by the command line and the page's video review alike. The pose model runs here; the
+frame loop (frame_loop.py) judges each frame with the same ExerciseEngine as the live page and
+hands it to the sinks (report, annotated video, pose track), which only record.
 """
 
 from __future__ import annotations
@@ -9,24 +10,22 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from .threads import Prefetch, Sink
-from ..engine.exercise_engine import EngineState, ExerciseEngine
+from .frame_loop import FrameLoop
+from .threads import Prefetch
+from ..engine.exercise_engine import ExerciseEngine
 from ..errors import PosecheckError
 from ..engine.exercises import Exercise
-from ..sinks.overlay import Overlay
-from ..sinks.report import Report, build_report
-from ..engine.rules import ONE_PERSON
 from ..engine.session import Session, SessionPlan
+from ..sinks.annotated_video import AnnotatedVideo
+from ..sinks.base import FrameResult
+from ..sinks.report import Report, ReportBuilder, Timing
+from ..sinks.track_recorder import TrackRecorder
 from ..video.decode import DEFAULT_MAX_SIDE, DecodeStatus, probe, read_frames
-from ..pose.track import TrackHeader, TrackSample, is_track_path, read_track, write_header, write_sample
-from ..video.encode import H264Writer
+from ..pose.track import TrackHeader, TrackSample, is_track_path, read_track
 
 # progress(done_fraction 0..1) is called now and then; it must be cheap
 Progress = Callable[[float], None]
-
-NO_PERSON_WARNING = "No person was found in the video."
 
 
 # Above this share of brightened frames the report says that the video is dark.
@@ -39,48 +38,16 @@ def _dark_warning(share: float) -> str:
             "front of the person helps.")
 
 
-def _switch_warning(times: int) -> str:
-    return (f"The person in view changed suddenly {times} time{'s' if times > 1 else ''} (someone "
-            "else came into view, or the video cuts); a rep in progress then was not counted, and "
-            "counting went on only from the start position.")
+def _review_loop(exercise: Exercise, sinks: list) -> FrameLoop:
+    """The engine, and the reps grouped into sets with the same session logic as the live
+    page (open-ended: a long rest starts a set)."""
+    return FrameLoop(ExerciseEngine(exercise), sinks,
+                     Session(exercise, SessionPlan.open_ended(exercise)))
 
 
-@dataclass
-class _Collector:
-    """Collects the per-frame rep angle for the report's chart, and groups the reps into sets
-    with the same session logic as the live page (open-ended: a long rest starts a set)."""
-
-    series: list[tuple[float, float | None]]
-    session: Session
-
-    @staticmethod
-    def new(exercise: Exercise) -> "_Collector":
-        return _Collector([], Session(exercise, SessionPlan.open_ended(exercise)))
-
-    def add(self, state: EngineState) -> None:
-        self.series.append((state.t, state.metric))
-        self.session.update(state)
-
-    def sets(self, t_end: float):
-        self.session.stop(t_end)
-        return self.session.sets
-
-
-def _finish(engine: ExerciseEngine, state: EngineState | None, source: str, fps: float,
-            duration: float, stride: int, pose_s: float, pose_frames: int, t0: float,
-            warnings: list[str], collector: _Collector) -> Report:
-    h = engine.history
-    if h.frames and not h.frames_with_pose and NO_PERSON_WARNING not in warnings:
-        warnings.append(NO_PERSON_WARNING)
-    if h.fault_counts.get(ONE_PERSON):
-        warnings.append(_switch_warning(h.fault_counts[ONE_PERSON]))
-    return build_report(
-        engine.exercise, h, source=source, fps=fps, duration_s=duration, stride=stride,
-        pose_ms=pose_s / pose_frames * 1000 if pose_frames else 0.0,
-        total_s=time.perf_counter() - t0, warnings=warnings, series=collector.series,
-        reps_by_side=state.reps_by_side if state else {},
-        partial_reps=state.partial_reps if state else 0,
-        sets=collector.sets(state.t if state else 0.0))
+def _timing(t0: float, pose_s: float, pose_frames: int) -> Timing:
+    return Timing(pose_ms_per_frame=pose_s / pose_frames * 1000 if pose_frames else 0.0,
+                  total_s=time.perf_counter() - t0)
 
 
 # The model runs at least this often per second of video when no stride is given: exercise
@@ -113,53 +80,34 @@ def analyze_video(path: str, exercise: Exercise, *, stride: int | None = 1, anno
     stride = auto_stride(info.fps) if stride is None else max(1, int(stride))
     warnings: list[str] = []
     decoded = DecodeStatus()
-    engine = ExerciseEngine(exercise)
-    overlay = Overlay(exercise) if annotate_to else None
-    writer = H264Writer(annotate_to, info.fps) if annotate_to else None
-    track = open(track_to, "w", encoding="utf-8") if track_to else None
-    encoder = Sink(lambda item: writer.write(overlay.draw(*item) if item[1] is not None else item[0]),
-                   name="posecheck-encode") if writer else None
-    collector = _Collector.new(exercise)
-    state: EngineState | None = None
+    report = ReportBuilder(exercise)
+    sinks: list = [report]
+    if track_to:
+        sinks.append(TrackRecorder(track_to, TrackHeader(os.path.basename(path), info.fps, info.width,
+                                                         info.height, info.duration_s, stride)))
+    if annotate_to:
+        sinks.append(AnnotatedVideo(annotate_to, exercise, info.fps))
     pose_s, pose_frames, last_t = 0.0, 0, 0.0
     total = info.frame_count or 0
-    failed = True
-    try:
-        if track:
-            write_header(track, TrackHeader(os.path.basename(path), info.fps, info.width,
-                                            info.height, info.duration_s, stride))
-        frames = read_frames(path, max_side=max_side, stride=1 if writer else stride,
+    with _review_loop(exercise, sinks) as loop:
+        frames = read_frames(path, max_side=max_side, stride=1 if annotate_to else stride,
                              status=decoded, mirrored=mirrored)
         with Prefetch(frames, name="posecheck-decode") as ahead, \
                 PoseEstimator(one_core=True) as estimator:
             for frame in ahead:
                 last_t = frame.t
-                if frame.index % stride == 0:
+                pose, judged = None, frame.index % stride == 0
+                if judged:
                     p0 = time.perf_counter()
                     pose = estimator.estimate(frame.image, frame.t)
                     pose_s += time.perf_counter() - p0
                     pose_frames += 1
-                    t = round(frame.t, 6)
                     pose = pose.quantised() if pose is not None else None
-                    if track:
-                        h, w = frame.image.shape[:2]
-                        write_sample(track, t, (w, h), pose)
-                    state = engine.update(pose, t)
-                    collector.add(state)
-                if encoder:
-                    encoder.put((frame.image, state))
+                h, w = frame.image.shape[:2]
+                loop.add(FrameResult(round(frame.t, 6), frame.index, frame.image, (w, h), pose,
+                                     judged))
                 if progress and total and frame.index % 10 == 0:
                     progress(min(1.0, (frame.index + 1) / total))
-        failed = False
-    finally:
-        try:
-            if encoder:
-                encoder.close(reraise=not failed)
-        finally:
-            if writer:
-                writer.close()
-            if track:
-                track.close()
     if progress:
         progress(1.0)
     dark = getattr(estimator, "dark_frames", 0)
@@ -172,10 +120,8 @@ def analyze_video(path: str, exercise: Exercise, *, stride: int | None = 1, anno
                    "could be read (is the file incomplete?). What was there was analysed.")
     if problem:
         warnings.append(problem)
-    report = _finish(engine, state, os.path.basename(path), info.fps, duration, stride, pose_s,
-                     pose_frames, t0, warnings, collector)
-    report.incomplete = problem is not None
-    return report
+    return report.report(os.path.basename(path), info.fps, duration, stride,
+                         _timing(t0, pose_s, pose_frames), warnings, incomplete=problem is not None)
 
 
 def analyze_track(path: str, exercise: Exercise, progress: Progress | None = None) -> Report:
@@ -183,28 +129,26 @@ def analyze_track(path: str, exercise: Exercise, progress: Progress | None = Non
     t0 = time.perf_counter()
     if not os.path.exists(path):
         raise PosecheckError(f"No such file: {path}")
-    engine = ExerciseEngine(exercise)
-    collector = _Collector.new(exercise)
-    state: EngineState | None = None
+    report = ReportBuilder(exercise)
     fps, source, last_t, duration, stride = 0.0, os.path.basename(path), 0.0, 0.0, 1
+    samples = 0
     try:
-        with open(path, encoding="utf-8") as fh:
+        with _review_loop(exercise, [report]) as loop, open(path, encoding="utf-8") as fh:
             for item in read_track(fh, name=os.path.basename(path)):
                 if isinstance(item, TrackHeader):
                     fps, source = item.fps, item.source or source
                     duration, stride = item.duration_s, item.stride
                     continue
                 assert isinstance(item, TrackSample)
-                state = engine.update(item.pose, item.t)
-                collector.add(state)
-                last_t = item.t
+                loop.add(FrameResult(item.t, samples, None, item.size, item.pose, judged=True))
+                samples, last_t = samples + 1, item.t
     except UnicodeDecodeError:
         raise PosecheckError(f"{os.path.basename(path)} is not a text pose track.") from None
     if progress:
         progress(1.0)
-    if not duration and engine.history.frames:
+    if not duration and samples:
         duration = last_t + (1.0 / fps if fps else 0.0)
-    return _finish(engine, state, source, fps, duration, stride, 0.0, 0, t0, [], collector)
+    return report.report(source, fps, duration, stride, _timing(t0, 0.0, 0))
 
 
 def analyze_file(path: str, exercise: Exercise, *, stride: int | None = None,

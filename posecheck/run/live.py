@@ -17,11 +17,12 @@ from collections import deque
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
+from .frame_loop import FrameLoop
 from ..engine.exercise_engine import EngineState
-from ..errors import PosecheckError
 from ..engine.exercises import Exercise
-from ..engine.records import ABANDONED, FINISHED, SOURCE_LIVE, SessionRecord
-from ..engine.session import Announcement, Session, SessionPlan, SessionStatus, cue_key, new_record
+from ..engine.session import Announcement, Session, SessionPlan, SessionStatus, cue_key
+from ..sinks.base import FrameResult
+from ..sinks.history_writer import HistoryWriter, SessionHistory
 
 log = logging.getLogger(__name__)
 
@@ -65,13 +66,10 @@ class LiveProcessor:
                  estimator_factory=None, store_factory=None, clock=time.monotonic,
                  wall_clock=_utc_now):
         self._lock = threading.Lock()
-        self._store_lock = threading.Lock()  # store writes, in order, outside _lock
         self._estimator_factory = estimator_factory
         self._estimator = None
-        self._store_factory = store_factory or _default_store
-        self._store = None
-        self._store_failed = ""
-        self._pending: deque = deque()  # store writes waiting for _flush
+        # queued under _lock as frames change the session, written by _flush outside it
+        self._history = HistoryWriter(store_factory or _default_store)
         self._clock, self._wall_clock = clock, wall_clock
         self._watchdog: threading.Thread | None = None
         self._use(exercise, plan or SessionPlan.live(exercise))
@@ -82,19 +80,18 @@ class LiveProcessor:
         from ..sinks.overlay import Overlay
 
         self.exercise, self.plan = exercise, plan
-        self._engine = ExerciseEngine(exercise)
         self._overlay = Overlay(exercise)
         self._session = Session(exercise, plan)
         self._session_id = uuid.uuid4().hex
-        self._record: SessionRecord | None = None
-        self._open = True  # this session may still count (not finished, not closed)
+        self._loop = FrameLoop(ExerciseEngine(exercise), [SessionHistory(
+            self._history, exercise, plan, self._session_id, self._wall_clock)], self._session)
         self._restart_on_frame = False  # set when the stream ended: the next frame starts anew
         self._said: deque[Announcement] = deque(maxlen=SAID_KEPT)
         self._t0: float | None = None
         self._last_frame: float | None = None  # clock() of the latest frame
         self._snapshot = LiveSnapshot(exercise.id, session_id=self._session_id,
                                       session=self._session.status(0.0),
-                                      history_note=self._store_failed)
+                                      history_note=self._history.failure)
 
     # ---- the page thread -----------------------------------------------------------------
     def configure(self, exercise: Exercise, plan: SessionPlan) -> None:
@@ -103,13 +100,13 @@ class LiveProcessor:
         with self._lock:
             if exercise.id == self.exercise.id and plan == self.plan:
                 return
-            self._close_locked(ABANDONED)
+            self._close_locked()
             self._use(exercise, plan)
         self._flush()
 
     def new_session(self) -> None:
         with self._lock:
-            self._close_locked(ABANDONED)
+            self._close_locked()
             self._use(self.exercise, self.plan)
         self._flush()
 
@@ -138,51 +135,39 @@ class LiveProcessor:
             if self._t0 is None:
                 self._t0 = t
             self._last_frame = self._clock()
+            h, w = rgb.shape[:2]
             # the engine wants time from its own start, in order
-            state = self._engine.update(pose, t - self._t0)
-            if self._open:
-                self._step(self._session.update(state), state.t)
+            frame = self._loop.add(FrameResult(t - self._t0, self._snapshot.frames, rgb, (w, h),
+                                               pose, judged=True))
+            state = frame.state
+            if frame.step is not None:
+                self._said.extend(frame.step.announcements)
+                if frame.step.began:
+                    self._start_watchdog()
             self._snapshot = LiveSnapshot(
                 exercise_id=self.exercise.id, reps=state.reps,
                 reps_by_side=dict(state.reps_by_side), phase=state.phase,
                 frames=self._snapshot.frames + 1, person=pose is not None, t=state.t,
                 dark=bool(getattr(estimator, "last_frame_dark", False)),
                 session_id=self._session_id, session=self._session.status(state.t),
-                said=tuple(self._said), history_note=self._store_failed)
+                said=tuple(self._said), history_note=self._history.failure)
             overlay = self._overlay
             shown = video_state(state, self._snapshot.session, self._said)
         self._flush()
         # drawing needs no lock: the page thread only ever reads the snapshot
         return overlay.draw(rgb, shown)
 
-    def _step(self, step, t: float) -> None:
-        """Record what a frame changed; history writes are queued for _flush."""
-        self._said.extend(step.announcements)
-        if step.began:
-            self._record = new_record(self.exercise, self.plan, self._session_id,
-                                      self._wall_clock(), SOURCE_LIVE)
-            self._pending.append(("start", self._record))
-            self._start_watchdog()
-        if step.closed_set is not None and self._record is not None:
-            self._pending.append(("set", self._session_id, step.closed_set))
-        if step.finished:
-            self._open = False
-            if self._record is not None:
-                self._pending.append(("end", self._session_id, FINISHED, self._wall_clock()))
+    def _ended(self) -> bool:
+        """The session can count no more: its last set is done, or it was closed."""
+        return self._loop.closed or self._session.finished
 
-    def _close_locked(self, status: str) -> None:
-        """End the session in progress: its unfinished set is kept if it has reps."""
-        if not self._open:
-            return
-        self._open = False
-        t = self._snapshot.t
-        cut = self._session.stop(t)
-        if self._record is None:
-            return  # never started counting: nothing to keep
-        if cut is not None:
-            self._pending.append(("set", self._session_id, cut))
-        self._pending.append(("end", self._session_id, status, self._wall_clock()))
-        self._snapshot = replace(self._snapshot, session=self._session.status(t))
+    def _close_locked(self) -> None:
+        """End the session in progress, kept in the history as abandoned: its unfinished set
+        is kept if it has reps."""
+        ending = not self._ended()
+        self._loop.close()
+        if ending and self._session.began_s is not None:  # it had counted: the page says so
+            self._snapshot = replace(self._snapshot, session=self._session.status(self._loop.t))
 
     def recv(self, frame):
         """streamlit-webrtc video_frame_callback: av.VideoFrame in, av.VideoFrame out."""
@@ -213,7 +198,7 @@ class LiveProcessor:
         """The stream stopped (Stop pressed, camera unplugged, connection lost): the session
         ends, kept as it stands; the model is freed (made again on the next frame)."""
         with self._lock:
-            self._close_locked(ABANDONED)
+            self._close_locked()
             self._restart_on_frame = True
         self._flush()
         est, self._estimator = self._estimator, None
@@ -228,14 +213,14 @@ class LiveProcessor:
         """Abandon the session if no frame came for STALL_S. True once there is nothing left to
         watch (the session has ended)."""
         with self._lock:
-            if not self._open:
+            if self._ended():
                 self._watchdog = None  # under the lock: the next session starts its own
                 return True
             if self._last_frame is None or self._clock() - self._last_frame < STALL_S:
                 return False
             self._watchdog = None
             log.info("no camera frame for %.0f s: the session is saved as abandoned", STALL_S)
-            self._close_locked(ABANDONED)
+            self._close_locked()
             self._restart_on_frame = True
         self._flush()
         return True
@@ -259,43 +244,14 @@ class LiveProcessor:
 
     # ---- the history -------------------------------------------------------------------------
     def _flush(self) -> None:
-        """Write queued history changes, in order, one writer at a time, outside _lock (the
-        worker thread never waits for the page thread; SQLite work happens once per set)."""
-        with self._store_lock:
-            while True:
-                with self._lock:
-                    if not self._pending:
-                        return
-                    op = self._pending.popleft()
-                store = self._get_store()
-                if store is None:
-                    continue
-                try:
-                    if op[0] == "start":
-                        store.start_session(op[1])
-                    elif op[0] == "set":
-                        store.add_set(op[1], op[2])
-                    else:
-                        store.end_session(op[1], op[2], op[3])
-                except Exception as exc:  # noqa: BLE001 - the workout goes on; say so
-                    log.exception("saving to the history failed")
-                    self._history_failed(str(exc) if isinstance(exc, PosecheckError)
-                                         else "The history could not be written.")
-
-    def _get_store(self):
-        if self._store is None and not self._store_failed:
-            try:
-                self._store = self._store_factory()
-            except Exception as exc:  # noqa: BLE001
-                log.exception("opening the history failed")
-                self._history_failed(str(exc) if isinstance(exc, PosecheckError)
-                                     else "The history file could not be opened.")
-        return self._store
-
-    def _history_failed(self, sentence: str) -> None:
-        with self._lock:
-            self._store_failed = f"This session is not being saved: {sentence}"
-            self._snapshot = replace(self._snapshot, history_note=self._store_failed)
+        """Write queued history changes outside _lock (the worker thread never waits for the
+        page thread; SQLite work happens once per set); a failure is said on the page at once."""
+        self._history.write_queued()
+        note = self._history.failure
+        if note:
+            with self._lock:
+                if self._snapshot.history_note != note:
+                    self._snapshot = replace(self._snapshot, history_note=note)
 
 
 def video_state(state, status: SessionStatus | None, said) -> EngineState:

@@ -1,4 +1,9 @@
-"""The analysis report: what happened in one video or track, as data, JSON and CSV."""
+"""The analysis report: what happened in one video or track, as typed records, JSON and CSV.
+
+ReportBuilder is the sink that collects it from the frames; Report holds the engine's and the
+session's own records at full precision, and rounds only where it is written out (JSON, CSV,
+summary): times to the millisecond, angles to 0.1 degree.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,27 @@ import csv
 import io
 import json
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
-from ..engine.exercise_engine import EngineHistory
+from ..engine.exercise_engine import EngineState
 from ..engine.exercises import Exercise
+from ..engine.feedback import Cue
 from ..engine.records import SetRecord
+from ..engine.rules import ONE_PERSON, RepRecord
+from .base import FrameResult, LoopEnd
+
+NO_PERSON_WARNING = "No person was found in the video."
+
+TIME_DIGITS = 3  # seconds, as the report writes them
+ANGLE_DIGITS = 1  # degrees
 
 
-@dataclass
+def reported(x: float, digits: int = TIME_DIGITS) -> float:
+    """A number as the report writes it (the page shows the same numbers as its download)."""
+    return round(float(x), digits)
+
+
+@dataclass(frozen=True)
 class Timing:
     pose_ms_per_frame: float
     total_s: float
@@ -29,23 +47,75 @@ class Report:
     fps: float
     duration_s: float
     stride: int
-    reps: int
     reps_by_side: dict[str, int]
     partial_reps: int
-    rep_details: list[dict]
-    cues: list[dict]
-    fault_counts: dict[str, int]
+    rep_details: list[RepRecord]  # the counted reps, in order
+    cues: list[Cue]  # everything said, in order
+    fault_counts: dict[str, int]  # by code, sorted
     timing: Timing
     warnings: list[str] = field(default_factory=list)
-    # the rep angle over time, for charts: {"t": [...], "deg": [...]} (null where not judged)
-    series: dict[str, list] = field(default_factory=dict)
+    # the rep angle at every judged frame, for charts: (t, degrees; None where not judged)
+    series: list[tuple[float, float | None]] = field(default_factory=list)
     series_feature: str = ""
     incomplete: bool = False  # the video broke off before its stated end
     # the reps grouped into sets: a rest much longer than a rep (or the other side) starts one
-    sets: list[dict] = field(default_factory=list)
+    sets: list[SetRecord] = field(default_factory=list)
+
+    @property
+    def reps(self) -> int:
+        return len(self.rep_details)
+
+    @property
+    def faults_seen(self) -> set[str]:
+        return set(self.fault_counts)
+
+    def rep_sets(self) -> list[int | None]:
+        """The set of each rep of rep_details (None: in no set). Sets hold the reps in order,
+        every counted rep in at most one set, so they take the reps in turn."""
+        out: list[int | None] = []
+        for s in self.sets:
+            out += [s.index] * s.rep_count
+        return (out + [None] * len(self.rep_details))[:len(self.rep_details)]
+
+    def _rep_rows(self) -> list[dict]:
+        return [{"index": r.index, "side": r.side, "start_s": reported(r.start_s),
+                 "end_s": reported(r.end_s), "duration_s": reported(r.duration_s),
+                 "peak_deg": reported(r.peak_deg, ANGLE_DIGITS), "down_s": reported(r.down_s),
+                 "up_s": reported(r.up_s), "hold_s": reported(r.hold_s), "faults": list(r.faults),
+                 "set": s}
+                for r, s in zip(self.rep_details, self.rep_sets())]
+
+    def _set_rows(self) -> list[dict]:
+        rows, taken = [], 0
+        for s in self.sets:
+            indices = [r.index for r in self.rep_details[taken:taken + s.rep_count]]
+            taken += s.rep_count
+            rows.append({"index": s.index, "side": s.side, "reps": s.rep_count,
+                         "rep_indices": indices, "target_reps": s.target_reps,
+                         "completed": s.completed, "partial_reps": s.partial_reps,
+                         "start_s": reported(s.started_s), "end_s": reported(s.ended_s),
+                         "fault_counts": dict(s.fault_counts)})
+        return rows
 
     def to_dict(self, include_timing: bool = True) -> dict:
-        d = asdict(self)
+        d = {
+            "exercise": self.exercise, "exercise_name": self.exercise_name, "source": self.source,
+            "frames": self.frames, "frames_with_pose": self.frames_with_pose,
+            "fps": reported(self.fps), "duration_s": reported(self.duration_s),
+            "stride": self.stride, "reps": self.reps, "reps_by_side": dict(self.reps_by_side),
+            "partial_reps": self.partial_reps, "rep_details": self._rep_rows(),
+            "cues": [{"t_s": reported(c.t), "code": c.code, "message": c.message}
+                     for c in self.cues],
+            "fault_counts": dict(self.fault_counts),
+            "timing": {"pose_ms_per_frame": reported(self.timing.pose_ms_per_frame, 2),
+                       "total_s": reported(self.timing.total_s, 2)},
+            "warnings": list(self.warnings),
+            "series": {"t": [reported(t) for t, _ in self.series],
+                       "deg": [None if v is None else reported(v, ANGLE_DIGITS)
+                               for _, v in self.series]},
+            "series_feature": self.series_feature, "incomplete": self.incomplete,
+            "sets": self._set_rows(),
+        }
         if not include_timing:
             d.pop("timing")
         return d
@@ -60,69 +130,75 @@ class Report:
                   "up_s", "hold_s", "faults"]
         writer = csv.DictWriter(out, fieldnames=fields)
         writer.writeheader()
-        for rep in self.rep_details:
-            row = {k: rep.get(k) for k in fields}
-            row["faults"] = " ".join(rep["faults"])
-            writer.writerow(row)
+        for row in self._rep_rows():
+            writer.writerow({**row, "faults": " ".join(row["faults"])})
         return out.getvalue()
 
-    @property
-    def faults_seen(self) -> set[str]:
-        return set(self.fault_counts)
+
+def _switch_warning(times: int) -> str:
+    return (f"The person in view changed suddenly {times} time{'s' if times > 1 else ''} (someone "
+            "else came into view, or the video cuts); a rep in progress then was not counted, and "
+            "counting went on only from the start position.")
 
 
-def _r(x: float, digits: int = 3) -> float:
-    return round(float(x), digits)
+class ReportBuilder:
+    """FrameSink: collects from the judged frames what the report tells - reps, cues, fault
+    counts, frames with and without a person, the rep angle - and the session's sets at the
+    end. report() makes the Report once the loop is closed."""
 
+    def __init__(self, exercise: Exercise):
+        self.exercise = exercise
+        self.reps: list[RepRecord] = []
+        self.cues: list[Cue] = []
+        self.fault_counts: dict[str, int] = {}
+        self.frames = 0
+        self.frames_with_pose = 0
+        self.series: list[tuple[float, float | None]] = []
+        self.sets: tuple[SetRecord, ...] = ()
+        self.state: EngineState | None = None  # the last judged frame's
 
-def build_report(exercise: Exercise, history: EngineHistory, source: str, fps: float,
-                 duration_s: float, stride: int, pose_ms: float, total_s: float,
-                 warnings: list[str], series: list[tuple[float, float | None]],
-                 reps_by_side: dict[str, int], partial_reps: int,
-                 sets: list[SetRecord] = ()) -> Report:
-    details = [{
-        "index": r.index, "side": r.side, "start_s": _r(r.start_s), "end_s": _r(r.end_s),
-        "duration_s": _r(r.duration_s), "peak_deg": _r(r.peak_deg, 1), "down_s": _r(r.down_s),
-        "up_s": _r(r.up_s), "hold_s": _r(r.hold_s), "faults": list(r.faults),
-    } for r in history.reps]
-    set_rows = _set_rows(sets, details)
-    cues = [{"t_s": _r(c.t), "code": c.code, "message": c.message} for c in history.cues]
-    return Report(
-        exercise=exercise.id, exercise_name=exercise.name, source=source, frames=history.frames,
-        frames_with_pose=history.frames_with_pose, fps=_r(fps), duration_s=_r(duration_s),
-        stride=stride, reps=len(history.reps), reps_by_side=dict(reps_by_side),
-        partial_reps=partial_reps, rep_details=details, cues=cues,
-        fault_counts=dict(sorted(history.fault_counts.items())),
-        timing=Timing(pose_ms_per_frame=_r(pose_ms, 2), total_s=_r(total_s, 2)),
-        warnings=list(warnings),
-        series={"t": [_r(t) for t, _ in series],
-                "deg": [None if v is None or math.isnan(v) else _r(v, 1) for _, v in series]},
-        series_feature=exercise.rep.feature,
-        sets=set_rows,
-    )
+    def add(self, frame: FrameResult) -> None:
+        if not frame.judged:
+            return
+        state = self.state = frame.state
+        self.frames += 1
+        self.frames_with_pose += frame.pose is not None
+        for ev in state.events:
+            if ev.kind == "rep" and ev.rep is not None:
+                self.reps.append(ev.rep)
+            if ev.kind in ("fault", "condition"):
+                self.fault_counts[ev.code] = self.fault_counts.get(ev.code, 0) + 1
+        if state.new_cue is not None:
+            self.cues.append(state.new_cue)
+        metric = state.metric
+        self.series.append((state.t, None if metric is None or math.isnan(metric) else metric))
 
+    def close(self, end: LoopEnd) -> None:
+        self.sets = end.sets
 
-def _set_rows(sets, details: list[dict]) -> list[dict]:
-    """Sets as report rows; each rep detail learns its set. Sets hold the reps in order, every
-    counted rep in exactly one set, so they take the rep details in turn."""
-    rows, taken = [], 0
-    for s in sets:
-        indices = [d["index"] for d in details[taken:taken + s.rep_count]]
-        for d in details[taken:taken + s.rep_count]:
-            d["set"] = s.index
-        taken += s.rep_count
-        rows.append({"index": s.index, "side": s.side, "reps": s.rep_count,
-                     "rep_indices": indices, "target_reps": s.target_reps,
-                     "completed": s.completed, "partial_reps": s.partial_reps,
-                     "start_s": _r(s.started_s), "end_s": _r(s.ended_s),
-                     "fault_counts": dict(s.fault_counts)})
-    for d in details[taken:]:
-        d["set"] = None
-    return rows
+    def report(self, source: str, fps: float, duration_s: float, stride: int, timing: Timing,
+               warnings: list[str] = (), incomplete: bool = False) -> Report:
+        """The report, with the source's facts; the warnings the frames call for come after
+        the source's own."""
+        warnings = list(warnings)
+        if self.frames and not self.frames_with_pose:
+            warnings.append(NO_PERSON_WARNING)
+        if self.fault_counts.get(ONE_PERSON):
+            warnings.append(_switch_warning(self.fault_counts[ONE_PERSON]))
+        state = self.state
+        return Report(
+            exercise=self.exercise.id, exercise_name=self.exercise.name, source=source,
+            frames=self.frames, frames_with_pose=self.frames_with_pose, fps=fps,
+            duration_s=duration_s, stride=stride,
+            reps_by_side=dict(state.reps_by_side) if state else {},
+            partial_reps=state.partial_reps if state else 0, rep_details=list(self.reps),
+            cues=list(self.cues), fault_counts=dict(sorted(self.fault_counts.items())),
+            timing=timing, warnings=warnings, series=list(self.series),
+            series_feature=self.exercise.rep.feature, incomplete=incomplete, sets=list(self.sets))
 
 
 def summary_text(report: Report) -> str:
-    """A short, readable summary for the terminal."""
+    """A short, readable summary for the terminal, with the numbers as the JSON has them."""
     lines = [f"{report.exercise_name} - {report.source}"]
     if report.reps_by_side:
         sides = ", ".join(f"{k} {v}" for k, v in report.reps_by_side.items())
@@ -134,23 +210,26 @@ def summary_text(report: Report) -> str:
     if len(report.sets) > 1:
         lines.append(f"Sets: {len(report.sets)}")
         for s in report.sets:
-            side = f" {s['side']}" if s["side"] else ""
-            lines.append(f"  set {s['index']}{side}: {s['reps']} rep{'s' if s['reps'] != 1 else ''}, "
-                         f"{s['start_s']:.1f}-{s['end_s']:.1f} s")
+            side = f" {s.side}" if s.side else ""
+            lines.append(f"  set {s.index}{side}: {s.rep_count} rep{'s' if s.rep_count != 1 else ''}, "
+                         f"{reported(s.started_s):.1f}-{reported(s.ended_s):.1f} s")
     for rep in report.rep_details:
-        faults = ", ".join(rep["faults"]) or "clean"
-        side = f" {rep['side']}" if rep["side"] else ""
-        lines.append(f"  rep {rep['index']}{side}: {rep['start_s']:.1f}-{rep['end_s']:.1f} s, "
-                     f"range {rep['peak_deg']:.0f} deg, hold {rep['hold_s']:.1f} s - {faults}")
+        faults = ", ".join(rep.faults) or "clean"
+        side = f" {rep.side}" if rep.side else ""
+        lines.append(f"  rep {rep.index}{side}: {reported(rep.start_s):.1f}-{reported(rep.end_s):.1f} s, "
+                     f"range {reported(rep.peak_deg, ANGLE_DIGITS):.0f} deg, "
+                     f"hold {reported(rep.hold_s):.1f} s - {faults}")
     if report.fault_counts:
         lines.append("Faults: " + ", ".join(f"{k} x{v}" for k, v in report.fault_counts.items()))
     if report.cues:
         lines.append("Cues:")
-        lines += [f"  {c['t_s']:6.1f} s  {c['message']}" for c in report.cues]
+        lines += [f"  {reported(c.t):6.1f} s  {c.message}" for c in report.cues]
     seen = report.frames_with_pose / report.frames * 100 if report.frames else 0
+    timing = report.timing
     lines.append(f"Frames analysed: {report.frames} ({seen:.0f}% with a person found), "
-                 f"{report.duration_s:.1f} s; pose {report.timing.pose_ms_per_frame:.1f} ms/frame, "
-                 f"total {report.timing.total_s:.1f} s")
+                 f"{reported(report.duration_s):.1f} s; "
+                 f"pose {reported(timing.pose_ms_per_frame, 2):.1f} ms/frame, "
+                 f"total {reported(timing.total_s, 2):.1f} s")
     for w in report.warnings:
         lines.append(f"Note: {w}")
     return "\n".join(lines)

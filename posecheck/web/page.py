@@ -118,12 +118,12 @@ def show_review(result: review.ReviewResult) -> None:
         st.dataframe(rows, hide_index=True, width="stretch")
     else:
         st.info("No full reps were counted in this video.")
-    if report.series.get("t"):
+    if report.series:
         st.markdown("**Angle over time** (shaded: counted reps; red marks: form cues)")
         st.altair_chart(review.angle_chart(report), width="stretch")
     st.markdown("**Cues**")
     if report.cues:
-        st.markdown("\n".join(f"- {c['t_s']:.1f} s: {c['message']}" for c in report.cues))
+        st.markdown("\n".join(review.cue_lines(report)))
     else:
         st.write("No cues.")
     stem = f"posecheck-{report.exercise}"

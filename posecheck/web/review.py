@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 
 from ..errors import PosecheckError
 from ..engine.exercises import Exercise
-from ..engine.records import FINISHED, SOURCE_VIDEO, RepSummary, SessionRecord, SetRecord
-from ..sinks.report import Report
+from ..engine.feedback import Cue
+from ..engine.records import FINISHED, SOURCE_VIDEO, SessionRecord
+from ..sinks.report import ANGLE_DIGITS, Report, reported
 
 log = logging.getLogger(__name__)
 
@@ -107,32 +108,23 @@ def reps_text(report: Report) -> list[tuple[str, int]]:
 def set_rows(report: Report) -> list[dict]:
     rows = []
     for s in report.sets:
-        faults = ", ".join(f"{k.replace('_', ' ')} x{n}" for k, n in s["fault_counts"].items())
+        faults = ", ".join(f"{k.replace('_', ' ')} x{n}" for k, n in s.fault_counts.items())
         rows.append({
-            "Set": s["index"],
-            **({"Side": s["side"] or ""} if report.reps_by_side else {}),
-            "Reps": s["reps"],
-            "From (s)": round(s["start_s"], 1),
-            "To (s)": round(s["end_s"], 1),
-            "Partial": s["partial_reps"],
+            "Set": s.index,
+            **({"Side": s.side or ""} if report.reps_by_side else {}),
+            "Reps": s.rep_count,
+            "From (s)": round(reported(s.started_s), 1),
+            "To (s)": round(reported(s.ended_s), 1),
+            "Partial": s.partial_reps,
             "Faults": faults or "none",
         })
     return rows
 
 
 def session_record(report: Report, session_id: str, when: str) -> SessionRecord:
-    """The review as a finished session for the history: its sets and their reps' numbers."""
-    by_index = {r["index"]: r for r in report.rep_details}
-    sets = []
-    for s in report.sets:
-        reps = tuple(RepSummary(index=i, side=r["side"], peak_deg=r["peak_deg"],
-                                hold_s=r["hold_s"], duration_s=r["duration_s"],
-                                faults=tuple(r["faults"]))
-                     for i, r in enumerate((by_index[k] for k in s["rep_indices"]), 1))
-        sets.append(SetRecord(index=s["index"], side=s["side"], target_reps=s["target_reps"],
-                              reps=reps, partial_reps=s["partial_reps"], started_s=s["start_s"],
-                              ended_s=s["end_s"], completed=s["completed"],
-                              fault_counts=dict(s["fault_counts"])))
+    """The review as a finished session for the history: the report's sets as the session
+    made them (full-precision numbers, each rep with its own)."""
+    sets = list(report.sets)
     sides = {s.side for s in sets if s.side}
     side = None if not sides else sides.pop() if len(sides) == 1 else "both"
     return SessionRecord(id=session_id, started_at=when, exercise_id=report.exercise,
@@ -144,22 +136,27 @@ def session_record(report: Report, session_id: str, when: str) -> SessionRecord:
 
 def rep_rows(report: Report) -> list[dict]:
     rows = []
-    for r in report.rep_details:
+    for r, set_index in zip(report.rep_details, report.rep_sets()):
         rows.append({
-            "Rep": r["index"],
-            **({"Set": r.get("set")} if len(report.sets) > 1 else {}),
-            **({"Side": r["side"] or ""} if report.reps_by_side else {}),
-            "Start (s)": round(r["start_s"], 1),
-            "End (s)": round(r["end_s"], 1),
-            "Range (deg)": round(r["peak_deg"]),
-            "Hold (s)": round(r["hold_s"], 1),
-            "Faults": ", ".join(f.replace("_", " ") for f in r["faults"]) or "none",
+            "Rep": r.index,
+            **({"Set": set_index} if len(report.sets) > 1 else {}),
+            **({"Side": r.side or ""} if report.reps_by_side else {}),
+            "Start (s)": round(reported(r.start_s), 1),
+            "End (s)": round(reported(r.end_s), 1),
+            "Range (deg)": round(reported(r.peak_deg, ANGLE_DIGITS)),
+            "Hold (s)": round(reported(r.hold_s), 1),
+            "Faults": ", ".join(f.replace("_", " ") for f in r.faults) or "none",
         })
     return rows
 
 
-def fault_cues(report: Report) -> list[dict]:
-    return [c for c in report.cues if c["code"] not in NO_CUES]
+def fault_cues(report: Report) -> list[Cue]:
+    return [c for c in report.cues if c.code not in NO_CUES]
+
+
+def cue_lines(report: Report) -> list[str]:
+    """Every cue said, as a Markdown list item with its time."""
+    return [f"- {reported(c.t):.1f} s: {c.message}" for c in report.cues]
 
 
 def angle_chart(report: Report):
@@ -167,7 +164,8 @@ def angle_chart(report: Report):
     import altair as alt
     import pandas as pd
 
-    series = pd.DataFrame({"t": report.series.get("t", []), "deg": report.series.get("deg", [])})
+    deg = [None if d is None else reported(d, ANGLE_DIGITS) for _, d in report.series]
+    series = pd.DataFrame({"t": [reported(t) for t, _ in report.series], "deg": deg})
     feature = (report.series_feature or "angle").replace("_{side}", "").replace("_", " ")
     y_title = f"{feature} (deg)"
     line = alt.Chart(series).mark_line().encode(
@@ -175,14 +173,14 @@ def angle_chart(report: Report):
         tooltip=[alt.Tooltip("t:Q", format=".1f"), alt.Tooltip("deg:Q", format=".0f")])
     layers = [line]
     if report.rep_details:
-        reps = pd.DataFrame([{"start": r["start_s"], "end": r["end_s"], "rep": f"rep {r['index']}"}
-                             for r in report.rep_details])
+        reps = pd.DataFrame([{"start": reported(r.start_s), "end": reported(r.end_s),
+                              "rep": f"rep {r.index}"} for r in report.rep_details])
         layers.insert(0, alt.Chart(reps).mark_rect(opacity=0.15, color="#2a9d8f").encode(
             x="start:Q", x2="end:Q", tooltip=["rep:N"]))
     faults = fault_cues(report)
     if faults:
-        top = max((d for d in report.series.get("deg", []) if d is not None), default=0)
-        marks = pd.DataFrame([{"t": c["t_s"], "y": top, "cue": c["message"]} for c in faults])
+        top = max((d for d in deg if d is not None), default=0)
+        marks = pd.DataFrame([{"t": reported(c.t), "y": top, "cue": c.message} for c in faults])
         layers.append(alt.Chart(marks).mark_point(shape="triangle-down", size=120, color="#d62828",
                                                   filled=True).encode(
             x="t:Q", y="y:Q", tooltip=["cue:N", alt.Tooltip("t:Q", format=".1f")]))
