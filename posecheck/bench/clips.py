@@ -108,12 +108,12 @@ def _exercise(exercise_id: str):
 def measure_model(path: str, exercise_id: str) -> dict:
     """The pose model alone on every frame (decode not timed), then the engine on its poses."""
     from ..engine.exercise_engine import ExerciseEngine
-    from ..pose.estimator import PoseEstimator
+    from ..pose import open_estimator
     from ..video.decode import read_frames
     from ..pose.track import TrackHeader, write_header, write_sample
 
     t0 = time.perf_counter()
-    estimator = PoseEstimator(one_core=True)  # configured as analyze_video configures it
+    estimator = open_estimator(one_core=True)  # configured as analyze_video configures it
     startup_s = time.perf_counter() - t0
     poses = []
     model_s = model_cpu = 0.0
