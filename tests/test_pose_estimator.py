@@ -191,3 +191,5 @@ def test_the_benchmark_measures_the_registered_backend_as_an_analysis_runs_it(op
     result = measure_model(str(clip), "hip_hinge")
     (model,) = opened
     assert model.one_core and result["frames"] == len(model.levels) == 6
+    assert result["backend"] == {"name": "mediapipe", "model": "full",
+                                 "library": "a test's stand-in: finds nobody"}
