@@ -55,10 +55,15 @@ def library():
 
 
 def _pose_stage_digest() -> str:
-    """Tracks depend on the decoder and the pose stage; a change there invalidates them."""
+    """Tracks depend on the decoder and the pose stage; a change there invalidates them. Every
+    module of the pose package counts, so that a new one (a backend) counts without a word here."""
+    package = ROOT / "posecheck"
+    files = [package / "video" / "decode.py", package / "datatypes.py",
+             *sorted((package / "pose").rglob("*.py"))]
     h = hashlib.sha256()
-    for name in ("video/decode.py", "pose/estimator.py", "datatypes.py", "pose/track.py"):
-        h.update((ROOT / "posecheck" / name).read_bytes())
+    for path in files:
+        h.update(path.relative_to(package).as_posix().encode())
+        h.update(path.read_bytes())
     return h.hexdigest()[:12]
 
 

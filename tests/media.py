@@ -78,25 +78,3 @@ def moving_background(n: int, size: tuple[int, int] = (160, 120), seed: int = 0)
         img = np.broadcast_to(base, (h, w, 3)) + rng.normal(0, 4, (h, w, 3))
         yield np.clip(img, 0, 255).astype(np.uint8)
 
-
-class NoModel:
-    """Stands in for PoseEstimator where a test is about files, not people: finds nobody."""
-
-    dark_frames = 0
-
-    def __init__(self, *args, **kwargs):
-        self.frames = 0
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def estimate(self, image, t):
-        assert image.ndim == 3 and image.shape[2] == 3 and image.dtype == np.uint8
-        self.frames += 1
-        return None
-
-    def close(self):
-        pass

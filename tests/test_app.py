@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from fake_backends import NoPerson
+from posecheck.pose.estimator import PoseEstimator
 from posecheck.web import board, review, webrtc
 from posecheck.run import live
 from posecheck.web.figure import draw_figure, joints
@@ -141,14 +143,7 @@ def test_live_processor_snapshot_new_session_and_switch():
 
     ex = _ex("good_morning")
 
-    class NoPose:
-        def estimate(self, rgb, t):
-            return None
-
-        def close(self):
-            pass
-
-    proc = live.LiveProcessor(ex, estimator_factory=NoPose, store_factory=_no_store)
+    proc = live.LiveProcessor(ex, estimator_factory=_nobody, store_factory=_no_store)
     frame = np.zeros((120, 160, 3), np.uint8)
     for i in range(5):
         out = proc.process(frame, 100.0 + i / 30)
@@ -168,6 +163,11 @@ def test_live_processor_snapshot_new_session_and_switch():
 
 def _no_store():
     raise AssertionError("nothing may be saved before a set starts")
+
+
+def _nobody():
+    """The real pose policy over a model that finds nobody."""
+    return PoseEstimator(NoPerson())
 
 
 # ---- the real clip -----------------------------------------------------------------------
@@ -226,14 +226,7 @@ def test_live_processes_only_the_newest_of_queued_frames():
 
     import av
 
-    class NoPose:
-        def estimate(self, rgb, t):
-            return None
-
-        def close(self):
-            pass
-
-    proc = live.LiveProcessor(_ex("good_morning"), estimator_factory=NoPose, store_factory=_no_store)
+    proc = live.LiveProcessor(_ex("good_morning"), estimator_factory=_nobody, store_factory=_no_store)
     frames = []
     for i in range(3):
         f = av.VideoFrame.from_ndarray(np.full((96, 128, 3), i * 40, np.uint8), format="rgb24")

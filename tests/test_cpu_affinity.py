@@ -117,10 +117,10 @@ def test_one_usable_core_leaves_everything_alone(monkeypatch):
 def test_the_pose_graph_of_an_analysis_runs_on_one_core():
     import numpy as np
 
-    from posecheck.pose.estimator import PoseEstimator
+    from posecheck.pose import open_estimator
 
-    with PoseEstimator(one_core=True) as estimator:
-        keeper = estimator._one_core
+    with open_estimator(one_core=True) as estimator:
+        keeper = estimator.backend.one_core
         assert keeper.active and keeper.threads, "the graph started no threads we could see"
         for i in range(3):
             estimator.estimate(np.zeros((240, 320, 3), np.uint8), i / 30)

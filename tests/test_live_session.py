@@ -1,7 +1,7 @@
 """The live path with a session: synthetic people through LiveProcessor into a real history file.
 
-A fake pose estimator plays a synthetic performance frame by frame; a fake clock stands in
-for the stall watchdog's. What is checked is what the person sees, hears and finds in their
+A fake pose backend plays a synthetic performance frame by frame under the real pose policy;
+a fake clock stands in for the stall watchdog's. What is checked is what the person sees, hears and finds in their
 history afterwards.
 """
 
@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import synth
+from fake_backends import playing
 from synth import Key, poses, reps
 from posecheck.errors import HistoryError
 from posecheck.sinks.history_store import HistoryStore
@@ -28,22 +29,6 @@ FRAME = np.zeros((48, 64, 3), np.uint8)
 T0 = 5000.0  # the stream's clock does not start at 0
 
 
-class Playback:
-    """A pose 'estimator' that returns the next pose of a synthetic performance."""
-
-    def __init__(self, frames):
-        self.frames = list(frames)
-        self.i = 0
-
-    def estimate(self, rgb, t):
-        pose = self.frames[self.i][1]
-        self.i += 1
-        return pose
-
-    def close(self):
-        pass
-
-
 class Clock:
     def __init__(self):
         self.now = 0.0
@@ -55,8 +40,8 @@ class Clock:
 def processor(library, frames, store_path, **choices):
     ex = library.get("good_morning")
     clock = Clock()
-    playback = Playback(frames)
-    proc = live.LiveProcessor(ex, SessionPlan.live(ex, **choices), estimator_factory=lambda: playback,
+    estimator = playing(frames)
+    proc = live.LiveProcessor(ex, SessionPlan.live(ex, **choices), estimator_factory=lambda: estimator,
                               store_factory=lambda: HistoryStore(store_path), clock=clock)
     return proc, clock
 
@@ -114,7 +99,7 @@ def test_the_camera_stopping_mid_set_keeps_the_finished_reps(library, tmp_path):
     assert [(s.rep_count, s.completed) for s in record.sets] == [(5, True), (3, False)]
     # the summary stays on the page; the next stream starts a new session
     assert "Session ended" in board.board_html(proc.snapshot(), False)
-    proc._estimator = Playback(poses(synth.standing, STAND, reps(HINGE, STAND, 1)))
+    proc._estimator = playing(poses(synth.standing, STAND, reps(HINGE, STAND, 1)))
     proc.process(FRAME, T0 + 100.0)
     assert proc.snapshot().session_id != first and proc.snapshot().session.state == GETTING_READY
 
@@ -169,7 +154,7 @@ def test_a_broken_history_is_said_and_the_session_goes_on(library, tmp_path):
     def broken():
         raise HistoryError("The history file x cannot be read: it is damaged.")
 
-    proc = live.LiveProcessor(ex, SessionPlan.live(ex, sets=1), estimator_factory=lambda: Playback(frames),
+    proc = live.LiveProcessor(ex, SessionPlan.live(ex, sets=1), estimator_factory=lambda: playing(frames),
                               store_factory=broken, clock=Clock())
     play(proc, Clock(), frames)
     snap = proc.snapshot()

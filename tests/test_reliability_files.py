@@ -25,7 +25,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from media import NoModel, derived_clip, moving_background, write_video
+from fake_backends import stand_in_for_mediapipe
+from media import derived_clip, moving_background, write_video
 from posecheck.errors import VideoError
 from posecheck.run.files import analyze_video
 from posecheck.bench.live import rss_mb
@@ -39,9 +40,7 @@ GOOD_MORNING = "good-morning_side_palfit_1.mp4"  # 4 reps (labels.toml), ending 
 @pytest.fixture
 def no_model(monkeypatch):
     """The pipeline without the pose model, for tests about files rather than people."""
-    import posecheck.pose.estimator
-
-    monkeypatch.setattr(posecheck.pose.estimator, "PoseEstimator", NoModel)
+    return stand_in_for_mediapipe(monkeypatch)
 
 
 def _sentence(text: str | None) -> str:

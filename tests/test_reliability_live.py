@@ -19,6 +19,7 @@ import av
 import numpy as np
 
 import synth
+from fake_backends import playing
 from synth import poses, reps
 from posecheck.pose.estimator import BRIGHT_LEVEL, DARK_BELOW, brightened
 from posecheck.engine.session import SessionPlan
@@ -28,23 +29,6 @@ from test_reliability_engine import _switch_mid_rep
 STAND = {"lean": 2.0, "knee": 12.0, "head": 0.0}
 HINGE = {"lean": 70.0, "knee": 18.0}
 T0 = 7000.0
-
-
-class Playback:
-    """A pose 'estimator' playing a synthetic performance; raises on the frames in `fail_at`."""
-
-    def __init__(self, frames, fail_at=()):
-        self.frames, self.fail_at, self.i = list(frames), set(fail_at), 0
-        self.last_frame_dark = False
-
-    def estimate(self, rgb, t):
-        i, self.i = self.i, self.i + 1
-        if i in self.fail_at:
-            raise RuntimeError(f"simulated failure on frame {i}")
-        return self.frames[i][1]
-
-    def close(self):
-        pass
 
 
 class _MemoryStore:
@@ -89,7 +73,7 @@ def _frames_through_recv(proc, clock, frames, monkeypatch):
 def test_a_processing_error_on_one_frame_is_logged_and_the_stream_goes_on(library, monkeypatch, caplog):
     frames = poses(synth.standing, STAND, reps(HINGE, STAND, 3))
     bad = 150  # inside the first rep
-    proc, clock = _processor(library.get("good_morning"), Playback(frames, fail_at={bad}))
+    proc, clock = _processor(library.get("good_morning"), playing(frames, fail_at={bad}))
     with caplog.at_level(logging.ERROR, logger=live.log.name):
         outs, snaps = _frames_through_recv(proc, clock, frames, monkeypatch)
     failures = [r for r in caplog.records if r.exc_info]
@@ -103,7 +87,7 @@ def test_a_processing_error_on_one_frame_is_logged_and_the_stream_goes_on(librar
 def test_a_switch_to_another_person_is_said_live_and_not_counted_in_the_set(library, monkeypatch):
     ex = library.get("good_morning")
     frames = _switch_mid_rep()
-    proc, clock = _processor(ex, Playback(frames), SessionPlan.live(ex))
+    proc, clock = _processor(ex, playing(frames), SessionPlan.live(ex))
     _, snaps = _frames_through_recv(proc, clock, frames, monkeypatch)
     said = [a.text for a in snaps[-1].said]
     assert ex.cues["one_person"] in said
@@ -118,9 +102,9 @@ def test_a_dark_frame_is_brightened_for_the_model_and_the_page_is_told(library):
     assert bright is not None and bright.shape == dark.shape
     assert BRIGHT_LEVEL * 0.6 < bright.mean() < BRIGHT_LEVEL * 1.4
     assert dark.mean() < DARK_BELOW and brightened(lit) is None
-    from posecheck.pose.estimator import PoseEstimator
+    from posecheck.pose import open_estimator
 
-    proc, _ = _processor(library.get("good_morning"), PoseEstimator())
+    proc, _ = _processor(library.get("good_morning"), open_estimator())
     try:
         proc.process(dark, T0)
         snap = proc.snapshot()

@@ -28,7 +28,7 @@ import statistics
 import tempfile
 import time
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .. import argtypes
@@ -62,12 +62,12 @@ def _exercise(exercise_id: str):
 def measure_model(path: str, exercise_id: str) -> dict:
     """The pose model alone on every frame (decode not timed), then the engine on its poses."""
     from ..engine.exercise_engine import ExerciseEngine
-    from ..pose.estimator import PoseEstimator
+    from ..pose import open_estimator
     from ..video.decode import read_frames
     from ..pose.track import TrackHeader, write_header, write_sample
 
     t0 = time.perf_counter()
-    estimator = PoseEstimator(one_core=True)  # configured as analyze_video configures it
+    estimator = open_estimator(one_core=True)  # configured as analyze_video configures it
     startup_s = time.perf_counter() - t0
     poses = []
     model_s = model_cpu = 0.0
@@ -111,7 +111,8 @@ def measure_model(path: str, exercise_id: str) -> dict:
     return {"frames": n, "model_ms": model_s / n * 1000 if n else 0.0,
             "model_cpu_ms": model_cpu / n * 1000 if n else 0.0, "startup_s": startup_s,
             "model_with_startup_s": model_s + startup_s, "engine_fps": engine_fps,
-            "track_replay_fps": replay_fps, "peak_mb": peak_rss_mb()}
+            "track_replay_fps": replay_fps, "peak_mb": peak_rss_mb(),
+            "backend": asdict(estimator.backend.info)}  # which model was measured, for the JSON
 
 
 def measure_analyze(path: str, exercise_id: str, stride, annotate: bool) -> dict:
@@ -233,7 +234,7 @@ def bench_clips(paths: list[Path], repeats: int, stride, exercise: str | None, l
                 result = run_isolated(fn, str(path), c.exercise, *extra)
                 c.add(kind, result)
                 log(f"  [{r + 1}/{repeats}] {c.clip} {kind}: "
-                    + ", ".join(f"{k}={_fmt(v)}" for k, v in result.items() if k not in ("faults",)))
+                    + ", ".join(f"{k}={_fmt(v)}" for k, v in result.items() if k not in ("faults", "backend")))
     return clips
 
 

@@ -1,25 +1,17 @@
-"""Pose stage: MediaPipe's bundled full pose model, one estimator per stream.
-
-The wheel of mediapipe 0.10.21 carries the model, so nothing is downloaded at run time.
-MediaPipe's own landmark smoothing is switched off: it assumes 30 fps, while posecheck
-smooths with the real timestamps in smoothing.py.
+"""posecheck's policy around any pose backend (backend.py), one estimator per stream: dark
+frames are brightened before the model sees them, and an implausible skeleton is detected
+afresh. Which backend runs is the caller's choice (open_estimator in __init__.py).
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import sys
+from dataclasses import dataclass
 
 import numpy as np
 
-from .cpu_affinity import OneCore
+from .backend import PoseBackend
 from ..datatypes import Pose
 from .. import landmarks as L
-
-# Below this the person detector's guess is more often wrong than right on our clips.
-MIN_DETECTION_CONFIDENCE = 0.5
-MIN_TRACKING_CONFIDENCE = 0.5
 
 # Left and right bones of one body have about the same length. When MediaPipe's tracker
 # follows a stale region through a fast change of posture (child's pose -> press-up on the
@@ -71,55 +63,26 @@ def bone_symmetry(world: np.ndarray) -> float:
     return worst
 
 
-@contextlib.contextmanager
-def _native_stderr_silenced():
-    """MediaPipe's C++ side prints setup warnings straight to file descriptor 2 (they are not
-    about the user's video); keep them off the user's terminal while the graph starts."""
-    try:
-        fd = sys.stderr.fileno()
-    except (AttributeError, OSError, ValueError):
-        yield
-        return
-    sys.stderr.flush()
-    saved = os.dup(fd)
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), fd)
-            yield
-    finally:
-        os.dup2(saved, fd)
-        os.close(saved)
+@dataclass
+class PoseStats:
+    """What the policy did so far in one stream."""
+
+    frames: int = 0  # frames estimated
+    dark_frames: int = 0  # frames brightened before the model
+    redetections: int = 0  # frames where the tracked pose was implausible and redone
+    last_frame_dark: bool = False
 
 
 class PoseEstimator:
     """Turns RGB frames of one stream into Pose objects (or None when nobody is found).
 
-    Use as a context manager, or call close(): the MediaPipe graph holds native resources.
+    Use as a context manager, or call close(): the backend holds the model.
     """
 
-    def __init__(self, model_complexity: int = 1, one_core: bool = False):
-        # one_core: keep the graph's own threads on one core (see cpu_affinity) - for analyses,
-        # where decode and encode threads run beside the model
-        self._one_core = OneCore() if one_core else None
-        # imported here so that replaying a track or loading exercises never loads MediaPipe
-        with _native_stderr_silenced(), self._graph_threads_start():
-            import mediapipe as mp
-
-            self._pose = mp.solutions.pose.Pose(
-                static_image_mode=False,
-                model_complexity=model_complexity,
-                smooth_landmarks=False,
-                enable_segmentation=False,
-                min_detection_confidence=MIN_DETECTION_CONFIDENCE,
-                min_tracking_confidence=MIN_TRACKING_CONFIDENCE,
-            )
-        self._quiet_frames = 3
-        self.redetections = 0  # frames where the tracked pose was implausible and redone
-        self.dark_frames = 0  # frames brightened before the model
-        self.last_frame_dark = False
-
-    def _graph_threads_start(self):
-        return self._one_core.starting_threads() if self._one_core else contextlib.nullcontext()
+    def __init__(self, backend: PoseBackend):
+        self.backend = backend
+        self.stats = PoseStats()
+        self._closed = False
 
     def __enter__(self) -> "PoseEstimator":
         return self
@@ -128,56 +91,32 @@ class PoseEstimator:
         self.close()
 
     def close(self) -> None:
-        if self._pose is not None:
-            self._pose.close()
-            self._pose = None
+        self._closed = True
+        self.backend.close()
 
     def estimate(self, image_rgb: np.ndarray, t: float) -> Pose | None:
-        if self._pose is None:
+        if self._closed:
             raise RuntimeError("PoseEstimator is closed")
+        self.stats.frames += 1
         bright = brightened(image_rgb)
-        self.last_frame_dark = bright is not None
+        self.stats.last_frame_dark = bright is not None
         if bright is not None:
-            self.dark_frames += 1
+            self.stats.dark_frames += 1
             image_rgb = bright
-        if self._one_core:
-            self._one_core.check()
-        image_rgb.flags.writeable = False  # lets MediaPipe wrap the buffer without copying
-        if self._quiet_frames:  # the first frames start the graph's calculators, which also log
-            self._quiet_frames -= 1
-            with _native_stderr_silenced():
-                result = self._pose.process(image_rgb)
-        else:
-            result = self._pose.process(image_rgb)
-        if result.pose_landmarks is None:
+        pose = self.backend.process(image_rgb, t)
+        if pose is None:
             return None
-        symmetry = self._symmetry(result)
+        symmetry = _symmetry(pose)
         if symmetry < MIN_BONE_SYMMETRY:
-            self.redetections += 1
-            # a restarted graph logs its setup again (and may start new threads)
-            with _native_stderr_silenced(), self._graph_threads_start():
-                self._pose.reset()  # drops the tracked region; the next call starts with detection
-                retry = self._pose.process(image_rgb)
-            if retry.pose_landmarks is None:
+            self.stats.redetections += 1
+            self.backend.restart()
+            retry = self.backend.process(image_rgb, t)
+            if retry is None:
                 return None
-            if self._symmetry(retry) > symmetry:
-                result = retry
-        return self._to_pose(result, image_rgb.shape, t)
+            if _symmetry(retry) > symmetry:
+                pose = retry
+        return pose
 
-    @staticmethod
-    def _symmetry(result) -> float:
-        if result.pose_world_landmarks is None:
-            return 1.0
-        world = np.array([[p.x, p.y, p.z] for p in result.pose_world_landmarks.landmark])
-        return bone_symmetry(world)
 
-    @staticmethod
-    def _to_pose(result, shape: tuple[int, ...], t: float) -> Pose:
-        lms = np.array([[p.x, p.y, p.z, p.visibility] for p in result.pose_landmarks.landmark],
-                       dtype=np.float64)
-        world = None
-        if result.pose_world_landmarks is not None:
-            world = np.array([[p.x, p.y, p.z] for p in result.pose_world_landmarks.landmark],
-                             dtype=np.float64)
-        h, w = shape[:2]
-        return Pose(t=t, image_size=(w, h), landmarks=lms, world=world)
+def _symmetry(pose: Pose) -> float:
+    return 1.0 if pose.world is None else bone_symmetry(pose.world)

@@ -73,7 +73,7 @@ def analyze_video(path: str, exercise: Exercise, *, stride: int | None = 1, anno
 
     Decoding runs ahead of the model and drawing + encoding behind it, each on its own thread
     (background.py), so on a second core they cost little wall time."""
-    from ..pose.estimator import PoseEstimator  # MediaPipe loads only when a video is analysed
+    from ..pose import open_estimator  # MediaPipe loads only when a video is analysed
 
     t0 = time.perf_counter()
     info = probe(path)
@@ -93,7 +93,7 @@ def analyze_video(path: str, exercise: Exercise, *, stride: int | None = 1, anno
         frames = read_frames(path, max_side=max_side, stride=1 if annotate_to else stride,
                              status=decoded, mirrored=mirrored)
         with Prefetch(frames, name="posecheck-decode") as ahead, \
-                PoseEstimator(one_core=True) as estimator:
+                open_estimator(one_core=True) as estimator:
             for frame in ahead:
                 last_t = frame.t
                 pose, judged = None, frame.index % stride == 0
@@ -110,7 +110,7 @@ def analyze_video(path: str, exercise: Exercise, *, stride: int | None = 1, anno
                     progress(min(1.0, (frame.index + 1) / total))
     if progress:
         progress(1.0)
-    dark = getattr(estimator, "dark_frames", 0)
+    dark = estimator.stats.dark_frames
     if pose_frames and dark > DARK_SHARE * pose_frames:
         warnings.append(_dark_warning(dark / pose_frames))
     duration = max(info.duration_s, last_t)  # a header may understate what the frames span

@@ -120,9 +120,11 @@ class LiveProcessor:
             if self._estimator_factory is not None:
                 self._estimator = self._estimator_factory()
             else:
-                from ..pose.estimator import PoseEstimator
+                from ..pose import open_estimator
 
-                self._estimator = PoseEstimator()
+                # not one_core: that pays where an analysis's decode and encode threads
+                # run beside the model (cpu_affinity.py)
+                self._estimator = open_estimator()
         return self._estimator
 
     def process(self, rgb, t: float):
@@ -148,7 +150,7 @@ class LiveProcessor:
                 exercise_id=self.exercise.id, reps=state.reps,
                 reps_by_side=dict(state.reps_by_side), phase=state.phase,
                 frames=self._snapshot.frames + 1, person=pose is not None, t=state.t,
-                dark=bool(getattr(estimator, "last_frame_dark", False)),
+                dark=estimator.stats.last_frame_dark,
                 session_id=self._session_id, session=self._session.status(state.t),
                 said=tuple(self._said), history_note=self._history.failure)
             overlay = self._overlay
