@@ -1,5 +1,7 @@
 """The Streamlit page's logic, kept out of app.py so it can be tested piece by piece.
 
-figure: reference stick figures; info: exercise texts; review: the uploaded-video flow;
-live: the webcam flow (streamlit-webrtc); page: the widgets that tie them together.
+page: the widgets that tie the rest together; board: the live session's big-type board;
+speech: saying announcements in the browser; review: the uploaded-video flow; history_page:
+past sessions; figure: reference stick figures; info: exercise texts; webrtc: the one call into
+streamlit-webrtc. The live processor itself (run/live.py) imports no Streamlit.
 """
