@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 import synth
-from media import NoModel, moving_background, write_video
+from fake_backends import stand_in_for_mediapipe
+from media import moving_background, write_video
 from synth import poses, reps
 from posecheck.engine.exercise_engine import ExerciseEngine
 from posecheck.engine.session import Session, SessionPlan
@@ -104,10 +105,9 @@ def test_a_video_whose_track_fails_midway_still_gets_a_playable_annotated_video(
         tmp_path, library, monkeypatch):
     """The real sinks: the pose track breaks on the 5th judged frame; the error reaches the
     caller, and the annotated video of the frames before is finished, not left half-written."""
-    import posecheck.pose.estimator
     import posecheck.sinks.track_recorder as track_recorder
 
-    monkeypatch.setattr(posecheck.pose.estimator, "PoseEstimator", NoModel)
+    stand_in_for_mediapipe(monkeypatch)
     written = []
 
     def write_sample(out, t, size, pose):
@@ -130,9 +130,7 @@ def test_a_video_whose_track_fails_midway_still_gets_a_playable_annotated_video(
 
 
 def test_frames_between_judged_ones_are_drawn_into_the_annotated_video(tmp_path, library, monkeypatch):
-    import posecheck.pose.estimator
-
-    monkeypatch.setattr(posecheck.pose.estimator, "PoseEstimator", NoModel)
+    stand_in_for_mediapipe(monkeypatch)
     clip = write_video(tmp_path / "in.mp4", moving_background(25), 25.0)
     out = tmp_path / "annotated.mp4"
     report = analyze_video(str(clip), library.get("hip_hinge"), stride=5, annotate_to=str(out))
