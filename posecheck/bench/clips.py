@@ -31,11 +31,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import argtypes
+from ..toml_reader import tomllib
 
 DEFAULT_CLIPS = ("good-morning_side_palfit_1.mp4", "single-leg-deadlift_side_palfit_1.mp4",
                  "deadlift-band_side_rnhrn_1.mp4", "deadlift_side_sebitzu_1.mp4")

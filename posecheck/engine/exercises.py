@@ -16,13 +16,13 @@ from __future__ import annotations
 import os
 import re
 import string
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ExerciseFileError, UnknownExerciseError
 from .features import FEATURE_NAMES
 from ..landmarks import JOINT_NAMES
+from ..toml_reader import tomllib
 
 VIEWS = ("side", "front", "any")
 WINDOWS = ("rep", "working", "start")
