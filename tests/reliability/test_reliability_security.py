@@ -20,7 +20,7 @@ from posecheck.engine.exercises import load_all, parse_exercise
 from posecheck.toml_reader import tomllib
 from posecheck.web import review
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run(code: str, timeout: float = 300) -> subprocess.CompletedProcess:

@@ -26,13 +26,13 @@ import numpy as np
 import pytest
 
 from media import NoModel, derived_clip, moving_background, write_video
+from process_memory import resident_mb
 from posecheck.errors import VideoError
 from posecheck.run.files import analyze_video
-from posecheck.bench.live import rss_mb
 from posecheck.video.decode import probe, read_frames
 from posecheck.web import review
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GOOD_MORNING = "good-morning_side_palfit_1.mp4"  # 4 reps (labels.toml), ending 6.3, 10.6, 14.9, 19.2 s
 
 
@@ -223,7 +223,7 @@ def test_a_very_long_clip_is_streamed_not_loaded(tmp_path, library, no_model):
 
     rss: list[float] = []
     report = analyze_video(str(path), library.get("hip_hinge"), annotate_to=str(tmp_path / "a.mp4"),
-                           progress=lambda f: rss.append(rss_mb()))
+                           progress=lambda f: rss.append(resident_mb()))
     assert report.frames == n and report.duration_s == pytest.approx(1500, abs=1)
     growth = max(rss[len(rss) // 10:]) - rss[len(rss) // 10]
     print(f"long clip: decoder peak {peak / 2**20:.2f} MB traced; pipeline RSS growth "

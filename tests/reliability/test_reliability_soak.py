@@ -8,9 +8,9 @@ import time
 from dataclasses import replace
 
 import synth
+from process_memory import resident_mb
 from synth import poses, reps
 from posecheck.engine.exercise_engine import ExerciseEngine
-from posecheck.bench.live import rss_mb
 
 STAND = {"lean": 2.0, "knee": 12.0, "head": 0.0}
 HINGE = {"lean": 70.0, "knee": 18.0}
@@ -47,7 +47,7 @@ def test_thirty_minutes_at_30_fps_count_exactly_with_flat_memory(library):
             state = engine.update(None if pose is None else replace(pose, t=t), t)
             frames += 1
         if k % 10 == 0:
-            rss.append(rss_mb())
+            rss.append(resident_mb())
     elapsed = time.perf_counter() - t0
     assert frames == MINUTES * 60 * FPS == 54_000
     assert state.reps == n_cycles == len(engine.history.reps), (state.reps, n_cycles)
