@@ -146,7 +146,6 @@ def test_variable_frame_rate_keeps_the_true_times(tmp_path):
     assert [f.t for f in read_frames(str(path))] == pytest.approx(times, abs=1e-3)
 
 
-@pytest.mark.real
 def test_a_variable_frame_rate_phone_clip_counts_the_same(data_dir, tmp_path, library):
     """The real clip's first 12 s with frames dropped unevenly (gaps of 1-4 frames, as a phone
     does in low light), each frame keeping its true time: still its 2 good mornings."""
@@ -177,7 +176,6 @@ def _portrait(image: np.ndarray) -> np.ndarray:
     return np.pad(image, ((pad, pad), (0, 0), (0, 0)), constant_values=255)
 
 
-@pytest.mark.real
 @pytest.mark.parametrize("rotation", [0, -90], ids=["portrait pixels", "sideways + rotation tag"])
 def test_a_portrait_phone_clip_is_upright_and_counts_the_same(data_dir, tmp_path, library, rotation):
     """A phone stores portrait video either as portrait pixels or as landscape pixels with a
@@ -263,7 +261,6 @@ def test_upload_names_never_reach_a_path_and_the_copy_is_deleted(tmp_path, libra
     assert list(private.iterdir()) == [], "the upload copy and the output folder are deleted"
 
 
-@pytest.mark.real
 def test_the_command_line_takes_paths_with_spaces_and_unicode(tmp_path):
     folder = tmp_path / "Übungen und so"
     folder.mkdir()
