@@ -37,6 +37,12 @@ def _data_dir() -> Path:
     return Path(os.environ.get("POSECHECK_DATA", ROOT.parent / "shared" / "data")).resolve()
 
 
+def read_labels(data_dir: Path) -> list[dict]:
+    """The [[clip]] entries of labels.toml in the data folder."""
+    with open(data_dir / "labels.toml", "rb") as fh:
+        return tomllib.load(fh)["clip"]
+
+
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     d = _data_dir()
@@ -50,8 +56,7 @@ def data_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def labels(data_dir) -> list[dict]:
-    with open(data_dir / "labels.toml", "rb") as fh:
-        return tomllib.load(fh)["clip"]
+    return read_labels(data_dir)
 
 
 @pytest.fixture(scope="session")
