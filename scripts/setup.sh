@@ -1,17 +1,30 @@
 #!/usr/bin/env bash
 # Creates .venv (if needed) and installs posecheck with the pinned versions in constraints.txt.
-# Safe to run again: pip only installs what is missing or changed.
+# Safe to run again: pip only installs what is missing or changed. PYTHON=... picks the python.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The range pyproject's requires-python states, proven by scripts/check_install.sh on 3.10 and
+# 3.12 and by the whole suite on 3.11. 3.13: mediapipe 0.10.21 (the last release that bundles
+# the pose model) has no wheel for it.
+SUPPORTED="3.10 3.11 3.12"
+listed="Python ${SUPPORTED// /, }"
+version_of() { "$1" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null; }
+supported() { [[ " $SUPPORTED " == *" $1 "* ]]; }
 PY=${PYTHON:-}
-if [[ -z $PY ]]; then
+if [[ -n $PY ]]; then
+  version=$(version_of "$PY") || true
+  if ! supported "$version"; then
+    echo "posecheck installs on $listed only (3.13 has no mediapipe 0.10.21 wheel), and $PY is ${version:+Python }${version:-not a working python}." >&2
+    exit 1
+  fi
+else
   for candidate in python3.11 python3.12 python3.10 python3; do
-    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys; sys.exit(not ((3,10) <= sys.version_info[:2] <= (3,12)))'; then
+    if command -v "$candidate" >/dev/null 2>&1 && supported "$(version_of "$candidate")"; then
       PY=$candidate; break
     fi
   done
+  [[ -n $PY ]] || { echo "posecheck needs $listed, and none is on PATH (set PYTHON=/path/to/python)." >&2; exit 1; }
 fi
-[[ -n $PY ]] || { echo "posecheck needs Python 3.10, 3.11 or 3.12" >&2; exit 1; }
 if [[ ! -x .venv/bin/python ]]; then
   "$PY" -m venv .venv
 fi

@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
 
+from posecheck.toml_reader import tomllib
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # for `import synth`
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the helpers: synth, media, process_memory
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -24,8 +25,22 @@ def private_history(tmp_path_factory):
     patch.undo()
 
 
+def pytest_collection_modifyitems(config, items):
+    """Every test that reaches the real clips (its fixtures include data_dir, directly or through
+    labels or track_of) is marked `real`, so `-m "not real"` runs none of them."""
+    for item in items:
+        if "data_dir" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.real)
+
+
 def _data_dir() -> Path:
     return Path(os.environ.get("POSECHECK_DATA", ROOT.parent / "shared" / "data")).resolve()
+
+
+def read_labels(data_dir: Path) -> list[dict]:
+    """The [[clip]] entries of labels.toml in the data folder."""
+    with open(data_dir / "labels.toml", "rb") as fh:
+        return tomllib.load(fh)["clip"]
 
 
 @pytest.fixture(scope="session")
@@ -41,8 +56,7 @@ def data_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def labels(data_dir) -> list[dict]:
-    with open(data_dir / "labels.toml", "rb") as fh:
-        return tomllib.load(fh)["clip"]
+    return read_labels(data_dir)
 
 
 @pytest.fixture(scope="session")

@@ -178,7 +178,6 @@ def good_morning_review(data_dir):
                               key=("clip", "good_morning"), name=CLIP)
 
 
-@pytest.mark.real
 def test_review_of_real_clip_shows_four_reps(good_morning_review, no_webrtc):
     result = good_morning_review
     assert result.error is None, result.error
@@ -202,7 +201,6 @@ def test_review_of_real_clip_shows_four_reps(good_morning_review, no_webrtc):
         assert f"{cue['t_s']:.1f} s: {cue['message']}" in cue_text
 
 
-@pytest.mark.real
 def test_upload_through_the_page_counts_four_reps(data_dir, no_webrtc, monkeypatch):
     """The whole review flow through the uploader, with the analysis itself cached from the
     module fixture when possible (the real model runs once per test module)."""

@@ -6,14 +6,31 @@ import pytest
 
 from posecheck.run.files import analyze_track
 
-# The exercise each unlabelled clip is closest to, by what it shows.
+# The exercise each clip is closest to, by what it shows: every clip in the data folder is
+# analysed as one of them, so a clip of an exercise posecheck does not have yet (issue 15)
+# still runs through the whole engine. Lying or prone -> lumbar_extension, on all fours ->
+# quadruped_hip_lift, upright (standing, kneeling, sitting) -> the trunk-lean hinge.
 CLOSEST = {
     "good-morning": "good_morning", "deadlift": "hip_hinge", "rdl": "hip_hinge",
     "single-leg-deadlift": "hip_hinge", "forward-fold": "hip_hinge", "squat": "hip_hinge",
+    "standing-twist": "hip_hinge", "shoulder-circles": "hip_hinge", "neck-rolls": "hip_hinge",
+    "half-kneeling": "hip_hinge",
     "fire-hydrant": "quadruped_hip_lift", "donkey-kick": "quadruped_hip_lift",
-    "bird-dog": "quadruped_hip_lift", "cobra": "lumbar_extension",
-    "prone-leg-lift": "lumbar_extension", "swimmer-superman": "lumbar_extension",
-    "pushup": "lumbar_extension",
+    "bird-dog": "quadruped_hip_lift", "quadruped-kickback": "quadruped_hip_lift",
+    "cat-cow": "quadruped_hip_lift",
+    "cobra": "lumbar_extension", "prone-leg-lift": "lumbar_extension",
+    "swimmer-superman": "lumbar_extension", "pushup": "lumbar_extension",
+    "sphinx": "lumbar_extension", "glute-bridge": "lumbar_extension",
+    "pelvic-tilt": "lumbar_extension",
+}
+
+# Labels of existing exercises that the counting rule misses today (label id -> what is seen).
+# Issue 12 (ranges fitted to the person) is about exactly these. Strict: the day a change makes
+# one pass, the run fails until its entry is taken out.
+LABEL_MISSES = {
+    "fire-hydrant_side_ytkuang_1.mp4-quadruped_hip_lift":
+        "issue 12: 3 of the 5 lifts counted (those at 5.9 and 13.6 s missed): every lift reaches "
+        "70-80 degrees but is back down in about 1 s, the rule's fixed minimum rep time",
 }
 
 
@@ -29,17 +46,37 @@ def _label_id(label: dict) -> str:
     return f"{label['file']}-{label['exercise']}"
 
 
+def _label_param(label: dict, defined: set[str], known_misses: dict[str, str]):
+    """A label as a test parameter: skipped while its exercise is not defined; where the test
+    is known to miss it today, a strict xfail that only a failed assertion satisfies (a crash
+    still fails)."""
+    marks = []
+    if label["exercise"] not in defined:
+        marks.append(pytest.mark.skip(reason=f"{label['exercise']}: exercise not defined yet (issue 15)"))
+    elif _label_id(label) in known_misses:
+        marks.append(pytest.mark.xfail(strict=True, raises=AssertionError,
+                                       reason=known_misses[_label_id(label)]))
+    return pytest.param(label, marks=marks, id=_label_id(label))
+
+
+def parametrize_labels(metafunc, known_misses: dict[str, str]) -> None:
+    """One test per label in labels.toml (test_stride.py uses the same labels)."""
+    import os
+
+    from conftest import _data_dir, read_labels
+    from posecheck.engine.exercises import load_all
+
+    folder = _data_dir()
+    labels = read_labels(folder) if (folder / "labels.toml").exists() else []
+    if not labels and os.environ.get("CI") == "true":
+        labels = [{"file": "MISSING", "exercise": "MISSING"}]
+    defined = set(load_all().exercises) | {"MISSING"}
+    metafunc.parametrize("label", [_label_param(x, defined, known_misses) for x in labels])
+
+
 def pytest_generate_tests(metafunc):
     if "label" in metafunc.fixturenames:
-        import os
-        import tomllib
-        from conftest import _data_dir
-
-        path = _data_dir() / "labels.toml"
-        labels = tomllib.load(open(path, "rb"))["clip"] if path.exists() else []
-        if not labels and os.environ.get("CI") == "true":
-            labels = [{"file": "MISSING", "exercise": "MISSING"}]
-        metafunc.parametrize("label", labels, ids=[_label_id(x) for x in labels])
+        parametrize_labels(metafunc, LABEL_MISSES)
     if "clip" in metafunc.fixturenames:
         from conftest import _data_dir
 

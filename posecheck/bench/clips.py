@@ -27,11 +27,11 @@ import os
 import statistics
 import tempfile
 import time
-import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .. import argtypes
+from ..toml_reader import tomllib
 from .machine import default_clip_dir, loadavg, machine, peak_rss_mb
 
 DEFAULT_CLIPS = ("good-morning_side_palfit_1.mp4", "single-leg-deadlift_side_palfit_1.mp4",

@@ -16,13 +16,13 @@ from __future__ import annotations
 import os
 import re
 import string
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ExerciseFileError, UnknownExerciseError
 from .feature_table import FEATURE_NAMES, SIDE, feature_key
 from ..landmarks import JOINT_NAMES
+from ..toml_reader import tomllib
 
 VIEWS = ("side", "front", "any")
 # a fault rule's window: the whole rep, or while in one of the phases rules.WORKING / rules.START

@@ -25,7 +25,7 @@ CLIP = "good-morning_side_palfit_1.mp4"
 CHROMIUM = os.environ.get("POSECHECK_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("POSECHECK_CHROMEDRIVER", "/usr/bin/chromedriver")
 
-pytestmark = [pytest.mark.e2e, pytest.mark.real]
+pytestmark = pytest.mark.e2e
 
 
 def _missing(message: str):

@@ -11,7 +11,7 @@ import pytest
 from .test_browser import (  # noqa: F401 - browser_paths and server are fixtures
     _body, _driver, _press_start, _shot, _wait, _webrtc_frame, browser_paths, server)
 
-pytestmark = [pytest.mark.e2e, pytest.mark.real]
+pytestmark = pytest.mark.e2e
 
 
 def test_a_denied_camera_is_explained_and_nothing_breaks(browser_paths, server, tmp_path):

@@ -6,7 +6,7 @@ finished reps (test_live_session.py::test_the_camera_stopping_mid_set_keeps_the_
 a stalled stream or closed tab saves the session as abandoned (::test_a_stalled_stream_or_
 closed_tab_saves_the_session_as_abandoned; in a real browser: e2e/test_browser.py::test_live_
 session_runs_a_whole_set_hands_free), two tabs at once are independent (test_live_session.py::
-test_two_tabs_at_once_are_independent_sessions). A denied camera: e2e/test_reliability_browser.py.
+test_two_tabs_at_once_are_independent_sessions). A denied camera: tests/e2e/test_reliability_browser.py.
 """
 
 from __future__ import annotations

@@ -11,16 +11,16 @@ import os
 import subprocess
 import sys
 import textwrap
-import tomllib
 from pathlib import Path
 
 import pytest
 
 from posecheck.errors import ExerciseFileError, UnknownExerciseError
 from posecheck.engine.exercises import load_all, parse_exercise
+from posecheck.toml_reader import tomllib
 from posecheck.web import review
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run(code: str, timeout: float = 300) -> subprocess.CompletedProcess:

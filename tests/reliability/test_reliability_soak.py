@@ -8,9 +8,9 @@ import time
 from dataclasses import replace
 
 import synth
+from process_memory import resident_mb
 from synth import poses, reps
 from posecheck.engine.exercise_engine import ExerciseEngine
-from posecheck.bench.live import rss_mb
 
 STAND = {"lean": 2.0, "knee": 12.0, "head": 0.0}
 HINGE = {"lean": 70.0, "knee": 18.0}
@@ -49,7 +49,7 @@ def test_thirty_minutes_at_30_fps_count_exactly_with_flat_memory(library):
             cues += state.new_cue is not None
             switches += any(e.code == "one_person" for e in state.events)
         if k % 10 == 0:
-            rss.append(rss_mb())
+            rss.append(resident_mb())
     elapsed = time.perf_counter() - t0
     assert frames == MINUTES * 60 * FPS == 54_000
     assert state.reps == n_cycles, (state.reps, n_cycles)

@@ -27,13 +27,13 @@ import pytest
 
 from fake_backends import stand_in_for_mediapipe
 from media import derived_clip, moving_background, write_video
+from process_memory import resident_mb
 from posecheck.errors import VideoError
 from posecheck.run.files import analyze_video
-from posecheck.bench.live import rss_mb
 from posecheck.video.decode import probe, read_frames
 from posecheck.web import review
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GOOD_MORNING = "good-morning_side_palfit_1.mp4"  # 4 reps (labels.toml), ending 6.3, 10.6, 14.9, 19.2 s
 
 
@@ -145,7 +145,6 @@ def test_variable_frame_rate_keeps_the_true_times(tmp_path):
     assert [f.t for f in read_frames(str(path))] == pytest.approx(times, abs=1e-3)
 
 
-@pytest.mark.real
 def test_a_variable_frame_rate_phone_clip_counts_the_same(data_dir, tmp_path, library):
     """The real clip's first 12 s with frames dropped unevenly (gaps of 1-4 frames, as a phone
     does in low light), each frame keeping its true time: still its 2 good mornings."""
@@ -176,7 +175,6 @@ def _portrait(image: np.ndarray) -> np.ndarray:
     return np.pad(image, ((pad, pad), (0, 0), (0, 0)), constant_values=255)
 
 
-@pytest.mark.real
 @pytest.mark.parametrize("rotation", [0, -90], ids=["portrait pixels", "sideways + rotation tag"])
 def test_a_portrait_phone_clip_is_upright_and_counts_the_same(data_dir, tmp_path, library, rotation):
     """A phone stores portrait video either as portrait pixels or as landscape pixels with a
@@ -222,7 +220,7 @@ def test_a_very_long_clip_is_streamed_not_loaded(tmp_path, library, no_model):
 
     rss: list[float] = []
     report = analyze_video(str(path), library.get("hip_hinge"), annotate_to=str(tmp_path / "a.mp4"),
-                           progress=lambda f: rss.append(rss_mb()))
+                           progress=lambda f: rss.append(resident_mb()))
     assert report.frames == n and report.duration_s == pytest.approx(1500, abs=1)
     growth = max(rss[len(rss) // 10:]) - rss[len(rss) // 10]
     print(f"long clip: decoder peak {peak / 2**20:.2f} MB traced; pipeline RSS growth "
@@ -262,7 +260,6 @@ def test_upload_names_never_reach_a_path_and_the_copy_is_deleted(tmp_path, libra
     assert list(private.iterdir()) == [], "the upload copy and the output folder are deleted"
 
 
-@pytest.mark.real
 def test_the_command_line_takes_paths_with_spaces_and_unicode(tmp_path):
     folder = tmp_path / "Übungen und so"
     folder.mkdir()

@@ -17,7 +17,6 @@ import re
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from media import clip_frames, derived_clip, moving_background, write_video
 from posecheck import landmarks as L
@@ -29,8 +28,6 @@ from posecheck.pose.track import TrackSample, read_track
 
 GOOD_MORNING = "good-morning_side_palfit_1.mp4"  # reps end at 6.3, 10.6, 14.9, 19.2 s
 FIRE_HYDRANT = "fire-hydrant_side-front_malik_1.mp4"
-
-pytestmark = pytest.mark.real
 
 
 def _said(report) -> list[str]:

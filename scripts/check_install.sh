@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Proves that a plain install works on PYTHON: a fresh venv in a temporary folder, a
+# non-editable `pip install -c constraints.txt .` of a copy of this tree, then, from outside
+# the tree, `posecheck exercises` must list every exercise file and `posecheck analyze` must
+# count the 4 reps of the good-morning demo clip. Exits non-zero with a sentence on failure.
+#   scripts/check_install.sh PYTHON      (the clip comes from $POSECHECK_DATA or ../shared/data)
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+py=${1:?usage: scripts/check_install.sh PYTHON}
+data=${POSECHECK_DATA:-$repo/../shared/data}
+clip=$data/videos/good-morning_side_palfit_1.mp4
+fail() { echo "check_install ($py): $*" >&2; exit 1; }
+
+[[ -f $clip ]] || fail "the demo clip $clip is missing (set POSECHECK_DATA)."
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# pip builds a local project inside it (build/, *.egg-info): build a copy, leave the tree alone
+mkdir "$work/src"
+cp -r "$repo/pyproject.toml" "$repo/README.md" "$repo/posecheck" "$work/src/"
+"$py" -m venv "$work/venv" || fail "could not make a venv."
+venv=$work/venv/bin
+"$venv/python" -m pip install --quiet --disable-pip-version-check -c "$repo/constraints.txt" "$work/src" \
+  || fail "pip install -c constraints.txt . failed (see above)."
+rm -rf "$work/src"  # from here on, only the installed copy exists
+
+cd "$work"
+unset POSECHECK_EXERCISES  # the exercises must come from the installed package data
+where=$("$venv/python" -c 'import posecheck, os; print(os.path.dirname(posecheck.__file__))')
+[[ $where == "$work/venv/"* ]] || fail "posecheck was imported from $where, not from the venv."
+
+listed=$("$venv/posecheck" exercises) || fail "'posecheck exercises' failed."
+for toml in "$repo"/posecheck/exercises/*.toml; do
+  id=$(basename "$toml" .toml)
+  grep -q "^$id " <<<"$listed" || fail "'posecheck exercises' does not list $id:"$'\n'"$listed"
+done
+echo "$listed"
+
+"$venv/posecheck" analyze "$clip" --exercise good_morning --json - > "$work/report.json" \
+  || fail "'posecheck analyze' failed on $(basename "$clip")."
+reps=$("$venv/python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["reps"])' "$work/report.json") \
+  || fail "'posecheck analyze --json -' did not print a JSON report."
+[[ $reps == 4 ]] || fail "$(basename "$clip") as good_morning: $reps reps, labelled 4."
+versions=$("$venv/python" -c 'import platform, av, mediapipe, numpy
+print(f"Python {platform.python_version()} (mediapipe {mediapipe.__version__}, av {av.__version__}, numpy {numpy.__version__})")')
+echo "check_install: $versions: a plain install lists the exercises and counts the 4 reps."
