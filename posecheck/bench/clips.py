@@ -40,13 +40,14 @@ DEFAULT_EXERCISE = "hip_hinge"
 _BATCH = 64  # frames decoded ahead of the model-alone run: bounded memory, decoder idle while timed
 
 
-def exercise_for(clip: Path, default: str) -> str:
-    """The exercise a clip is labelled with in labels.toml next to its folder, else the default."""
+def exercise_for(clip: Path, default: str, known) -> str:
+    """The first exercise in `known` that a clip is labelled with in labels.toml next to its
+    folder, else the default (labels may name exercises posecheck does not define yet)."""
     labels = clip.parent.parent / "labels.toml"
     if labels.exists():
         with open(labels, "rb") as fh:
             for entry in tomllib.load(fh).get("clip", []):
-                if entry.get("file") == clip.name:
+                if entry.get("file") == clip.name and entry.get("exercise") in known:
                     return entry["exercise"]
     return default
 
@@ -221,10 +222,14 @@ def _probe(path: Path) -> tuple[str, float, float]:
 
 
 def bench_clips(paths: list[Path], repeats: int, stride, exercise: str | None, log=print) -> list[ClipRuns]:
+    from ..engine.exercises import load_all
+
+    known = load_all().exercises
     clips = []
     for p in paths:
         size, fps, duration = _probe(p)
-        clips.append(ClipRuns(p.name, exercise or exercise_for(p, DEFAULT_EXERCISE), size, fps, duration))
+        clips.append(ClipRuns(p.name, exercise or exercise_for(p, DEFAULT_EXERCISE, known), size, fps,
+                              duration))
     plan = (("model", measure_model, ()), ("full_s1", measure_analyze, (1, True)),
             ("strided_video", measure_analyze, (stride, True)), ("strided", measure_analyze, (stride, False)))
     # repeats interleaved over clips and kinds, so a noisy minute on a shared machine spreads out
