@@ -42,6 +42,20 @@ def _suffix(name: str) -> str:
     return f".{ext}" if ext in VIDEO_TYPES else ".video"
 
 
+# An uploaded file's name as a sentence may quote it: a 300-character name would push the
+# sentence off the page, so the middle of a long one is left out (its start and type stay).
+SHOWN_NAME_CHARS = 60
+
+
+def _shown(name: str) -> str:
+    name = "".join(ch for ch in name if ch.isprintable()) or "This video"
+    if len(name) <= SHOWN_NAME_CHARS:
+        return name
+    stem, ext = os.path.splitext(name)
+    keep = SHOWN_NAME_CHARS - len(ext) - 3
+    return stem[:keep] + "..." + ext
+
+
 def review_file(path: str, exercise: Exercise, key: tuple = (), name: str = "",
                 progress=None, mirrored: bool = False) -> ReviewResult:
     """Analyse a video already on disk; errors become a sentence in result.error.
@@ -55,7 +69,12 @@ def review_file(path: str, exercise: Exercise, key: tuple = (), name: str = "",
             report = analyze_video(path, exercise, stride=None, annotate_to=out, progress=progress,
                                    mirrored=mirrored)
         except PosecheckError as exc:
-            result.error = str(exc)
+            # the file's sentences name it by its path's name: an upload's private copy is
+            # "input.mp4", which the person never chose; they know it by the name they uploaded
+            message, private_name = str(exc), os.path.basename(path)
+            if message.startswith(private_name):
+                message = _shown(result.name) + message[len(private_name):]
+            result.error = message
             return result
         except Exception:  # noqa: BLE001 - a page shows a sentence, the log keeps the trace
             log.exception("analysing %s failed", result.name)

@@ -59,6 +59,14 @@ class Upload(io.BytesIO):
 
 # ---- empty and unreadable ---------------------------------------------------------------
 
+def test_a_bad_upload_is_named_by_the_name_it_was_uploaded_with(library):
+    """Not by the private copy's fixed name ("input.mp4"), which the person never saw."""
+    result = review.review_upload(Upload(b"not a video, just words " * 40, "bad.mp4"),
+                                  library.get("hip_hinge"), key=("b",))
+    assert result.error.startswith("bad.mp4 is not a video file"), result.error
+    assert "input.mp4" not in result.error
+
+
 def test_an_empty_upload_is_refused_with_a_sentence(library):
     result = review.review_upload(Upload(b"", "clip.mp4"), library.get("hip_hinge"), key=("e",))
     assert _sentence(result.error) == "This file is empty."
