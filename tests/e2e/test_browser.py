@@ -153,6 +153,10 @@ def test_review_flow_in_a_real_browser(browser_paths, server, data_dir, tmp_path
         t0 = time.monotonic()
         driver.get(server)
         _wait(lambda: "Not a medical device" in _body(driver), 60, "the page")
+        # Streamlit's developer chrome is not for a person exercising: no "Deploy" button
+        _wait(lambda: driver.find_element("css selector", "[data-testid=stHeader]"), 30,
+              "the page's header")
+        assert not [b for b in driver.find_elements("tag name", "button") if b.text.strip() == "Deploy"]
         radio = _wait(lambda: driver.find_element(
             "xpath", "//div[@data-testid='stRadio']//label[contains(., 'Review a video')]"),
             30, "the section switch")
