@@ -197,6 +197,11 @@ class ReportBuilder:
             series_feature=self.exercise.rep.feature, incomplete=incomplete, sets=list(self.sets))
 
 
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def summary_text(report: Report) -> str:
     """A short, readable summary for the terminal, with the numbers as the JSON has them."""
     lines = [f"{report.exercise_name} - {report.source}"]
@@ -226,7 +231,9 @@ def summary_text(report: Report) -> str:
         lines += [f"  {reported(c.t):6.1f} s  {c.message}" for c in report.cues]
     seen = report.frames_with_pose / report.frames * 100 if report.frames else 0
     timing = report.timing
-    lines.append(f"Frames analysed: {report.frames} ({seen:.0f}% with a person found), "
+    # at a stride the count is a share of the video's frames: say so, or it looks like frames were lost
+    every = f"every {_ordinal(report.stride)} frame, " if report.stride > 1 else ""
+    lines.append(f"Frames analysed: {report.frames} ({every}{seen:.0f}% with a person found), "
                  f"{reported(report.duration_s):.1f} s; "
                  f"pose {reported(timing.pose_ms_per_frame, 2):.1f} ms/frame, "
                  f"total {reported(timing.total_s, 2):.1f} s")
