@@ -6,10 +6,12 @@ from ..engine.exercises import Exercise
 
 DISCLAIMER = "Not a medical device. Stop if it hurts."
 
+# Where the camera should be, said without a posture: the same words reach a person standing
+# for a hinge and one lying face down for a press-up ("Stand side-on" was wrong for the latter)
 VIEW_TEXT = {
-    "side": "Stand side-on to the camera",
-    "front": "Face the camera",
-    "any": "Side-on or facing the camera both work",
+    "side": "The camera should see you from the side",
+    "front": "The camera should see you from the front",
+    "any": "The camera may see you from the side or from the front",
 }
 
 
