@@ -15,7 +15,7 @@ and no measurement warms a cache for the next), repeated and reported as medians
   track file (JSON parsing included)
 
 `--live-seconds` adds the live path: a synthetic camera at 60 fps through streamlit-webrtc's
-frame-dropping track into the page's LiveProcessor (see livebench.py).
+frame-dropping track into the page's LiveProcessor (see bench/live.py).
 """
 
 from __future__ import annotations

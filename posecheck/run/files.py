@@ -72,7 +72,7 @@ def analyze_video(path: str, exercise: Exercise, *, stride: int | None = 1, anno
     left and right are the person's.
 
     Decoding runs ahead of the model and drawing + encoding behind it, each on its own thread
-    (background.py), so on a second core they cost little wall time."""
+    (threads.py), so on a second core they cost little wall time."""
     from ..pose import open_estimator  # MediaPipe loads only when a video is analysed
 
     t0 = time.perf_counter()
