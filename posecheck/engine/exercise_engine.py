@@ -45,8 +45,7 @@ class ExerciseEngine:
         self._continuity = PersonContinuity()
         self._smoother = PoseSmoother(smoothing)
         # only the features the exercise's rules read (the overlay draws the same ones)
-        self._features = FeatureExtractor(
-            [exercise.rep.feature] + [f.feature for f in exercise.faults if f.feature])
+        self._features = FeatureExtractor(exercise.features)
         self._counter = RepCounter(exercise)
         self._cues = CueSelector(cue_timing)
         self._good_rep_turn = 0
