@@ -43,3 +43,13 @@ def positive_float(text: str) -> float:
     if value == 0:
         raise argparse.ArgumentTypeError("must be more than 0")
     return value
+
+
+def range_choice(text: str):
+    """auto, gentle, standard, or a number of degrees (engine/ranges.py)."""
+    from .engine.ranges import RangeChoice
+
+    try:
+        return RangeChoice.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None

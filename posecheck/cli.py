@@ -7,7 +7,7 @@ import json
 import os
 import sys
 
-from .argtypes import positive_int, stride
+from .argtypes import positive_int, range_choice, stride
 from .errors import PosecheckError
 from .engine.exercises import ExerciseLibrary, load_all
 
@@ -78,7 +78,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         from .run.batch import analyze_files
 
         return analyze_files(args.video, exercise.id, args.stride, args.json, args.out, args.jobs,
-                             mirrored=args.mirrored)
+                             mirrored=args.mirrored, range_choice=args.range)
     args.video = args.video[0]
     if args.out:
         _check_output(args.out, (".mp4",), "--out")
@@ -88,7 +88,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if args.out and is_track_path(args.video):  # said before any work, in the flag's words
         raise PosecheckError("--out needs a video: a pose track has no pictures to draw on.")
     report = analyze_file(args.video, exercise, stride=args.stride, annotate_to=args.out,
-                          progress=_progress_bar(label), mirrored=args.mirrored)
+                          progress=_progress_bar(label), mirrored=args.mirrored,
+                          range_choice=args.range)
     if args.json == "-":
         sys.stdout.write(report.to_json() + "\n")
     else:
@@ -155,6 +156,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mirrored", action="store_true",
                    help="the videos were recorded mirrored (a selfie camera that flips the "
                         "picture): flip them back so that left and right are the person's own")
+    p.add_argument("--range", type=range_choice, default="auto", metavar="auto|gentle|standard|DEG",
+                   help="how far a rep must go: auto (default) learns it from the person's own "
+                        "movements; gentle or standard take the exercise's; a number is degrees "
+                        "from the person's start (see README, How a rep is counted)")
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("track", help="export the raw pose of every frame as JSON lines")

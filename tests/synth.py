@@ -81,22 +81,25 @@ def prone(p: dict) -> dict[str, np.ndarray]:
 
 
 def quadruped(p: dict) -> dict[str, tuple[np.ndarray, float]]:
-    """On all fours. lift_left / lift_right: thigh abduction (deg); roll: upper-body roll."""
+    """On all fours. lift_left / lift_right: thigh abduction (deg); kick_left / kick_right: the
+    thigh swung back towards the feet (hip extension, deg: a donkey kick); roll: upper-body roll."""
     out: dict = {}
     hip = np.array([0.0, 0.50])
     shoulder = hip + np.array([0.55, 0.05])
     roll = math.radians(p.get("roll", 0.0))
     for s, sign in (("left", 1.0), ("right", -1.0)):
         lift = math.radians(p.get(f"lift_{s}", 3.0))
+        kick = math.radians(p.get(f"kick_{s}", 0.0))
         lat = sign * HALF_WIDTH
-        knee_v = hip[1] - THIGH * math.cos(lift)
-        knee_lat = lat + sign * THIGH * math.sin(lift)
+        knee_u = hip[0] - THIGH * math.sin(kick)
+        knee_v = hip[1] - THIGH * math.cos(kick) * math.cos(lift)
+        knee_lat = lat + sign * THIGH * math.cos(kick) * math.sin(lift)
         sh_v = shoulder[1] + sign * HALF_WIDTH * math.sin(roll)
         out[f"{s}_hip"] = (hip, lat)
-        out[f"{s}_knee"] = (np.array([hip[0], knee_v]), knee_lat)
-        out[f"{s}_ankle"] = (np.array([hip[0] - SHIN, knee_v]), knee_lat)
-        out[f"{s}_heel"] = (np.array([hip[0] - SHIN - 0.05, knee_v + 0.03]), knee_lat)
-        out[f"{s}_foot"] = (np.array([hip[0] - SHIN - 0.1, knee_v]), knee_lat)
+        out[f"{s}_knee"] = (np.array([knee_u, knee_v]), knee_lat)
+        out[f"{s}_ankle"] = (np.array([knee_u - SHIN, knee_v]), knee_lat)
+        out[f"{s}_heel"] = (np.array([knee_u - SHIN - 0.05, knee_v + 0.03]), knee_lat)
+        out[f"{s}_foot"] = (np.array([knee_u - SHIN - 0.1, knee_v]), knee_lat)
         out[f"{s}_shoulder"] = (np.array([shoulder[0], sh_v]), lat)
         out[f"{s}_elbow"] = (np.array([shoulder[0], sh_v - 0.27]), lat)
         out[f"{s}_wrist"] = (np.array([shoulder[0], 0.02]), lat)

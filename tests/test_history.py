@@ -281,10 +281,14 @@ def test_a_version_1_history_is_migrated_and_kept(tmp_path):
         assert old.source == SOURCE_LIVE and old.status == FINISHED
         assert [r.peak_deg for r in old.sets[0].reps] == [38.5, 44.0]
         assert old.sets[0].reps[0].faults == ("shallow",) and old.sets[0].partial_reps == 1
+        # ranges were not measured then: they read back as not known, never as 0
+        assert [r.range_deg for r in old.sets[0].reps] == [None, None]
+        store.remember_range("good_morning", "gentle")
+        assert store.remembered_range("good_morning") == "gentle"
         store.save(make_session(7, source=SOURCE_VIDEO, status=FINISHED, sets=[make_set(1, 2)]))
         assert [s.source for s in store.sessions()] == [SOURCE_VIDEO, SOURCE_LIVE]
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == history.SCHEMA_VERSION == 2
+    assert db.execute("PRAGMA user_version").fetchone()[0] == history.SCHEMA_VERSION == 3
     indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
     assert "sessions_by_exercise" in indexes
     db.close()
@@ -411,14 +415,14 @@ def test_a_failing_migration_leaves_the_file_as_it_was(tmp_path, monkeypatch):
     path = tmp_path / "h.sqlite3"
     with HistoryStore(path) as store:
         record_live(store, make_session(1, sets=[make_set(1, 3)]))
-    broken_v3 = ("CREATE TABLE notes (text TEXT)", "ALTER TABLE no_such_table ADD COLUMN x")
-    monkeypatch.setattr(history, "MIGRATIONS", history.MIGRATIONS + (broken_v3,))
-    monkeypatch.setattr(history, "SCHEMA_VERSION", 3)
+    broken_next = ("CREATE TABLE notes (text TEXT)", "ALTER TABLE no_such_table ADD COLUMN x")
+    monkeypatch.setattr(history, "MIGRATIONS", history.MIGRATIONS + (broken_next,))
+    monkeypatch.setattr(history, "SCHEMA_VERSION", len(history.MIGRATIONS) + 1)
     with pytest.raises(HistoryError):
         HistoryStore(path)
     monkeypatch.undo()
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert db.execute("PRAGMA user_version").fetchone()[0] == len(history.MIGRATIONS)
     assert db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'notes'").fetchone()[0] == 0
     db.close()
     with HistoryStore(path) as store:

@@ -12,17 +12,11 @@ from posecheck.run.files import analyze_track, analyze_video, auto_stride
 SHORT_30FPS = "deadlift_side_jeffchen_bad_1.mp4"  # 29 frames at 30 fps
 
 
-# Labelled clips whose every-frame and strided analyses differ today (label id -> what is seen):
-# movements right at a fixed limit of the counting rule, which issue 12 (ranges fitted to the
-# person) is to replace. Strict: the day one passes, its entry must come out.
-STRIDE_MISSES = {
-    "fire-hydrant_side_ytkuang_1.mp4-quadruped_hip_lift":
-        "issue 12: the lifts take about 1 s, the rule's fixed minimum rep time, so a frame decides: "
-        "3 reps on every frame, 4 at the automatic stride (5 done)",
-    "donkey-kick_side_hansfit_1.mp4-quadruped_hip_lift":
-        "issue 12: leg_back is reported on the 4th of 4 kicks on every frame and on none at the "
-        "automatic stride (4 clean reps)",
-}
+# Labelled clips whose every-frame and strided analyses differ today (label id -> what is
+# seen). Strict: the day one passes, its entry must come out. None today: the two that issue 12
+# listed (ytkuang's quick fire hydrants, hansfit's donkey kicks) agree since reps are counted
+# from the person's own start and leg_back reads the thigh's swing back.
+STRIDE_MISSES: dict[str, str] = {}
 
 
 def pytest_generate_tests(metafunc):

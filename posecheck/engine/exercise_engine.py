@@ -12,7 +12,8 @@ from .continuity import PersonContinuity
 from ..datatypes import Features, Pose
 from .exercises import Exercise
 from .features import FeatureExtractor
-from .feedback import CONDITION, POSITIVE, Cue, CueSelector, CueTiming
+from .feedback import CONDITION, POSITIVE, TEMPO, Cue, CueSelector, CueTiming
+from .ranges import RangeChoice
 from .rules import RepCounter, RepRecord, RuleEvent
 from .smoothing import DEFAULT_SMOOTHING, PoseSmoother, SmoothingConfig
 
@@ -25,6 +26,8 @@ class EngineState:
     reps_by_side: dict[str, int]
     partial_reps: int
     metric: float | None  # the rep feature now, degrees; None when not judged
+    excursion: float | None  # how far the rep feature is from the person's start; None: not known
+    target_deg: float  # the range a rep is shown against (chosen, else the exercise's standard)
     side: str | None  # side of the rep in progress, for sided exercises
     hold_s: float  # seconds held still near the peak so far at the working end of the rep; else 0
     conditions: tuple[str, ...]  # "not_visible" / "wrong_view" while announced
@@ -40,13 +43,13 @@ class ExerciseEngine:
     """One per stream (per browser session, per video). Feed frames in time order."""
 
     def __init__(self, exercise: Exercise, smoothing: SmoothingConfig = DEFAULT_SMOOTHING,
-                 cue_timing: CueTiming = CueTiming()):
+                 cue_timing: CueTiming = CueTiming(), range_choice: RangeChoice = RangeChoice()):
         self.exercise = exercise
         self._continuity = PersonContinuity()
         self._smoother = PoseSmoother(smoothing)
         # only the features the exercise's rules read (the overlay draws the same ones)
         self._features = FeatureExtractor(exercise.features)
-        self._counter = RepCounter(exercise)
+        self._counter = RepCounter(exercise, range_choice)
         self._cues = CueSelector(cue_timing)
         self._good_rep_turn = 0
 
@@ -72,7 +75,8 @@ class ExerciseEngine:
         c = self._counter
         return EngineState(
             t=t, phase=c.phase, reps=len(c.reps), reps_by_side=dict(c.reps_by_side),
-            partial_reps=c.partial_reps, metric=c.metric, side=c.side, conditions=c.conditions,
+            partial_reps=c.partial_reps, metric=c.metric, excursion=c.excursion,
+            target_deg=c.target_deg, side=c.side, conditions=c.conditions,
             hold_s=c.hold_s,
             cue=self._cues.current(t), new_cue=new_cue, events=tuple(events), pose=smoothed,
             features=features, last_rep=c.reps[-1] if c.reps else None)
@@ -82,8 +86,9 @@ class ExerciseEngine:
         out: list[Cue] = []
         for ev in events:
             if ev.kind == "fault":
-                rule = ex.fault(ev.code)
-                out.append(Cue(ev.t, ev.code, rule.cue, rule.priority))
+                out.append(Cue(ev.t, ev.code, ex.cue_for(ev.code), ex.priority_of(ev.code)))
+            elif ev.kind == "hint":
+                out.append(Cue(ev.t, ev.code, ex.cue_for(ev.code), TEMPO))
             elif ev.kind == "condition":
                 out.append(Cue(ev.t, ev.code, ex.cues[ev.code], CONDITION))
             elif ev.kind == "ready":

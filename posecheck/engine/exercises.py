@@ -1,12 +1,16 @@
 """Exercise definitions: one TOML file per exercise in exercises/, validated when loaded.
 
-An exercise says how a rep moves one angle (the rep feature) through four thresholds:
+An exercise says how a rep moves one angle (the rep feature) away from the person's own start
+and back (the counting rule is in rules.py and README "How a rep is counted"). Its [rep] table
+gives, in degrees of that feature:
 
-    start_below  <  leave_start_above  <=  exit_below  <  enter_above
+    start_range = [low, high]   where a still start position can read, whatever the camera
+    floor                       the smallest excursion from the start that is a deliberate movement
+    gentle                      a small, comfortable range a person in pain may choose
+    target                      the standard range the exercise asks for
 
-At or below start_below the person is in the start position; above leave_start_above a rep
-has begun; above enter_above they are in the working range until they drop below exit_below.
-The gaps between the pairs are hysteresis, so jitter at a threshold cannot count twice.
+with floor < gentle <= target. What protects the back is not in [rep]: the [[faults]] rules
+compare features with absolute, anatomical limits.
 A malformed file raises ExerciseFileError naming the file and the field; load_all() keeps
 the good files and reports the bad ones.
 """
@@ -28,8 +32,15 @@ VIEWS = ("side", "front", "any")
 # a fault rule's window: the whole rep, or while in one of the phases rules.WORKING / rules.START
 WINDOWS = ("rep", "working", "start")
 STATS = ("max", "min", "shift")
-MEASURES = ("rep_s", "down_s", "up_s", "hold_s", "partial")
-BUILTIN_FAULTS = ("not_visible", "wrong_view", "one_person")
+MEASURES = ("rep_s", "down_s", "up_s", "hold_s")
+# Codes the engine itself reports; an exercise file words their cues in [cues], never as rules.
+# shallow: a movement past the floor that fell clearly short of the person's own range.
+BUILTIN_FAULTS = ("not_visible", "wrong_view", "one_person", "shallow")
+SHALLOW = "shallow"
+# A hint, not a fault: a counted rep short of the exercise's standard target, said only to a
+# person who has not chosen a smaller range. An exercise file may word it its own way.
+BELOW_TARGET = "below_target"
+DEFAULT_BELOW_TARGET_CUE = "A little further, if it is comfortable."
 # Said when the pose jumps to another body; an exercise file may word it its own way.
 DEFAULT_ONE_PERSON_CUE = "Only one person in view, please - then start again from the start position."
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
@@ -47,10 +58,10 @@ def default_exercise_dir() -> Path:
 @dataclass(frozen=True)
 class RepRule:
     feature: str  # contains feature_table.SIDE when the exercise is sided
-    start_below: float
-    leave_start_above: float
-    enter_above: float
-    exit_below: float
+    start_range: tuple[float, float]  # where a still start position can read (absolute, deg)
+    floor: float  # the smallest excursion from the start that is a deliberate movement
+    gentle: float  # a small, comfortable range (excursion) a person may choose
+    target: float  # the standard range (excursion) the exercise asks for
     min_rep_s: float
     bottom_band: float  # within this many degrees of the rep's peak counts as holding the top
     sided: bool
@@ -71,7 +82,7 @@ class FaultRule:
     feature: str | None = None
     during: str = "rep"
     stat: str = "max"
-    # a rep measure rule: a duration of the rep, or "partial" for a rep that fell short
+    # a rep measure rule: a duration of the rep (MEASURES)
     measure: str | None = None
     above: float | None = None
     below: float | None = None
@@ -159,6 +170,11 @@ class Exercise:
         rule = self.fault(code)
         return rule.cue if rule else self.cues.get(code, "")
 
+    def priority_of(self, code: str) -> int:
+        """A fault's priority; the engine's own shallow is a form fault (2)."""
+        rule = self.fault(code)
+        return rule.priority if rule else 2
+
 
 class _Reader:
     """Typed access to a TOML table that names the file and field in every error."""
@@ -193,6 +209,18 @@ class _Reader:
             raise self.fail(key, f"must be one of {', '.join(choices)}, not {value!r}.")
         return value
 
+    def pair(self, key: str) -> tuple[float, float]:
+        """[low, high]: two numbers, low below high."""
+        self.used.add(key)
+        value = self.table.get(key)
+        if value is None:
+            raise self.fail(key, "is missing.")
+        if not (isinstance(value, list) and len(value) == 2
+                and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+                and value[0] < value[1]):
+            raise self.fail(key, f"must be [low, high], two numbers with low below high, not {value!r}.")
+        return float(value[0]), float(value[1])
+
     def sub(self, key: str, default=...) -> "_Reader":
         table = self.get(key, dict, default)
         return _Reader(self.path, table or {}, f"{self.where}{key}.")
@@ -221,21 +249,21 @@ def _rep(r: _Reader) -> RepRule:
     _check_feature(r, "feature", feature, sided)
     if sided and SIDE not in feature:
         raise r.fail("feature", f"must contain {SIDE} when sided = true.")
+    start_range = r.pair("start_range")
     rule = RepRule(
         feature=feature,
-        start_below=r.get("start_below", float),
-        leave_start_above=r.get("leave_start_above", float),
-        enter_above=r.get("enter_above", float),
-        exit_below=r.get("exit_below", float),
+        start_range=start_range,
+        floor=r.get("floor", float),
+        gentle=r.get("gentle", float),
+        target=r.get("target", float),
         min_rep_s=r.get("min_rep_s", float),
         bottom_band=r.get("bottom_band", float, 8.0),
         sided=sided,
         still_below=r.get("still_below", float, 15.0),
     )
     r.get("reason", str)
-    if not (rule.start_below < rule.leave_start_above <= rule.exit_below < rule.enter_above):
-        raise r.fail("start_below", "and the other thresholds must satisfy start_below < "
-                     "leave_start_above <= exit_below < enter_above.")
+    if not 0 < rule.floor < rule.gentle <= rule.target:
+        raise r.fail("floor", "and the ranges must satisfy 0 < floor < gentle <= target.")
     if rule.min_rep_s <= 0:
         raise r.fail("min_rep_s", "must be above 0.")
     r.check_unknown()
@@ -254,7 +282,7 @@ def _fault(r: _Reader, sided: bool) -> FaultRule:
         _check_feature(r, "feature", feature, sided)
     above = r.get("above", float, None)
     below = r.get("below", float, None)
-    if measure != "partial" and (above is None) == (below is None):
+    if (above is None) == (below is None):
         raise r.fail("above", "or 'below' must be given, one of the two.")
     rule = FaultRule(
         code=code, cue=r.get("cue", str), reason=r.get("reason", str),
@@ -346,6 +374,8 @@ def parse_exercise(path: str, data: dict) -> Exercise:
     c = r.sub("cues")
     cues = {key: c.get(key, str) for key in ("not_visible", "wrong_view", "ready")}
     cues["one_person"] = c.get("one_person", str, DEFAULT_ONE_PERSON_CUE)
+    cues[SHALLOW] = c.get(SHALLOW, str)
+    cues[BELOW_TARGET] = c.get(BELOW_TARGET, str, DEFAULT_BELOW_TARGET_CUE)
     good = tuple(c.get("good_rep", list))
     c.check_unknown()
     speech = _speech(r.sub("speech"), prescription, rep.sided)

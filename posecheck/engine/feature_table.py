@@ -84,11 +84,13 @@ FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("lumbar_extension", "floor", DEG, "back", "hip"),
     FeatureSpec("head_pitch", "head", DEG, "head", "ear"),
     FeatureSpec("neck_flexion", "head", DEG, "neck", "shoulder"),
+    FeatureSpec("gaze_elevation", "head", DEG, "gaze", "nose"),
     # in 3D world landmarks
     FeatureSpec("thigh_lift_{side}", "world", DEG, "lift", "knee"),
     FeatureSpec("trunk_roll", "world", DEG, "roll", "shoulder"),
     FeatureSpec("trunk_pitch", "world", DEG, "pitch", "hip"),
     FeatureSpec("leg_abduction_{side}", "world", DEG, "leg", "knee"),
+    FeatureSpec("thigh_back_{side}", "world", DEG, "leg back", "hip"),
     # not an angle: written with two decimals (a whole number would only ever read 0 or 1)
     FeatureSpec("knee_height_{side}", "world", "thigh lengths", "height", "knee"),
     FeatureSpec("thigh_from_down_{side}", "thigh_2d", DEG, "thigh", "knee"),

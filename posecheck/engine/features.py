@@ -239,6 +239,10 @@ class FeatureExtractor:
             ear = px(index["ear"])
             face = _sub(px(L.NOSE), ear)
             values["head_pitch"] = 90.0 - _angle_at(face, (0.0, 0.0), trunk)
+            # Where the face points against the horizon, whatever the trunk does: looking at the
+            # floor ahead reads -20 to -60, gazing forward from a sphinx up to +11 (while its
+            # head_pitch reaches 70), the head thrown back to look up +31 (palfit cobra).
+            values["gaze_elevation"] = math.degrees(math.atan2(-face[1], abs(face[0]) + 1e-9))
             values["neck_flexion"] = _flexion(hip, shoulder, ear)
 
         if world is not None and "world" in groups:
@@ -279,6 +283,22 @@ class FeatureExtractor:
                 if tn > 1e-6:
                     along = sign * (thigh[0] * u[0] + thigh[1] * u[1] + thigh[2] * u[2]) / tn
                     values[f"leg_abduction_{s}"] = math.degrees(math.asin(_clip1(along)))
+            # Each thigh swung back towards the feet (hip extension), in the body's own frame:
+            # its angle past square to the trunk, along the trunk's axis. On all fours the
+            # resting thigh reads 10-35 deg; a fire hydrant's lift keeps it there or brings it
+            # forward (-26 to 48 on four clips), a donkey kick or kickback reaches 65-87.
+            trunk_axis = tuple((a + b - c - d) / 2 for a, b, c, d in zip(
+                wl[L.LEFT_HIP], wl[L.RIGHT_HIP], wl[L.LEFT_SHOULDER], wl[L.RIGHT_SHOULDER]))
+            along_axis = sum(a * b for a, b in zip(trunk_axis, u))
+            back = tuple(a - along_axis * b for a, b in zip(trunk_axis, u))
+            bn = _norm(back)
+            if bn > 1e-6:
+                for s in L.SIDES:
+                    thigh = _sub3(wl[L.joint_index("knee", s)], wl[L.joint_index("hip", s)])
+                    tn = _norm(thigh)
+                    if tn > 1e-6:
+                        cos_back = sum(a * b for a, b in zip(thigh, back)) / (tn * bn)
+                        values[f"thigh_back_{s}"] = math.degrees(math.asin(_clip1(cos_back)))
             # height of each knee above the other, in thigh lengths (world y points down)
             lk, rk = wl[L.LEFT_KNEE], wl[L.RIGHT_KNEE]
             thigh_len = (math.dist(lk, wl[L.LEFT_HIP]) + math.dist(rk, wl[L.RIGHT_HIP])) / 2

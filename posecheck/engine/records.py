@@ -29,6 +29,10 @@ class RepSummary:
     hold_s: float  # time held still at the working end (bottom of a hinge, top of a press-up)
     duration_s: float
     faults: tuple[str, ...] = ()
+    # the excursion from the person's start (rules.RepRecord), and the range it was shown
+    # against; None in sessions saved before ranges were measured
+    range_deg: float | None = None
+    target_deg: float | None = None
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,21 @@
 """The rep state machine: features and time in, rep and fault events out. Pure.
 
+Counted relatively (ranges.py): the rep feature's excursion from the person's own start,
+against the person's range. Coached absolutely: the fault rules read the features themselves.
+
 Phases:
-    setup     -> not yet seen in the start position (a clip that begins mid-movement, or after
+    setup     -> the person's start not measured yet (a clip that begins mid-movement, or after
                  the person was out of view for a while); nothing can be counted
-    start     -> in the start position
-    moving    -> left the start position, working range not reached yet
-    working   -> inside the working range (the bottom of a hinge, the top of a press-up)
-    returning -> left the working range on the way back
-A rep counts on returning -> start. moving -> start is a partial rep (not counted).
+    start     -> at the start position
+    moving    -> past the floor, the person's range not reached yet
+    working   -> past the reach (half the person's range): the bottom of a hinge, the top of a
+                 press-up
+    returning -> dropped back from the working range on the way back
+A rep counts on returning -> start. moving -> start is a partial rep: not counted, reported as
+shallow. A movement that never passes the floor is nothing: not counted, not said.
 While the needed joints are not seen, or the person faces the wrong way, the machine is
-frozen: it judges nothing and counts nothing. A longer absence sends it back to setup.
+frozen: it judges nothing and counts nothing. A longer absence sends it back to setup, and
+the start is measured again.
 """
 
 from __future__ import annotations
@@ -20,14 +26,15 @@ from dataclasses import dataclass, field
 
 from .. import landmarks as L
 from ..datatypes import Features
-from .exercises import Exercise, FaultRule
+from .exercises import BELOW_TARGET, SHALLOW, Exercise, FaultRule
 from .feature_table import feature_key
+from .ranges import BELOW_TARGET_SHARE, START_STILL_S, PersonsRange, RangeChoice, StartTracker
 
 # The phases, as EngineState.phase carries them to the session and the overlay. Exercise files
 # name their fault windows after two of them ("start", "working"; exercises.WINDOWS).
 SETUP, START, MOVING, WORKING, RETURNING = "setup", "start", "moving", "working", "returning"
 # The working end of a rep, where a hold is measured: a hold may go on while the angle has
-# just dropped below exit_below (returning) if it is still within bottom_band of the peak.
+# just dropped out of the working range (returning) if it is still within bottom_band of the peak.
 AT_WORKING_END = (WORKING, RETURNING)
 
 # Shorter losses of sight keep the rep in progress; longer ones abandon it (the person may
@@ -39,17 +46,29 @@ CONDITION_ANNOUNCE_S = 0.5
 ONE_PERSON = "one_person"
 
 
+# Out of the working range below this share of the reach, and back at the start below this
+# share of the floor: the gaps are hysteresis, so jitter at a threshold cannot count twice.
+EXIT_SHARE = 0.8
+RETURN_SHARE = 0.6
+# Back at the start also when the person stops, still, most of the way down: a resting
+# position that reads a few degrees off the first one (a knee put down wider) ends the rep.
+SETTLED_SHARE = 0.35
+
+
 @dataclass(frozen=True)
 class RepRecord:
     index: int  # 1-based over the counted reps
     side: str | None
     start_s: float
     end_s: float
-    peak_deg: float
+    peak_deg: float  # the rep feature's extreme, as measured
     down_s: float
     up_s: float
     hold_s: float
     faults: tuple[str, ...]
+    start_deg: float = math.nan  # the person's start value this rep left from
+    range_deg: float = math.nan  # the excursion reached: peak_deg - start_deg
+    target_deg: float = math.nan  # the range it is shown against (chosen, else the standard)
 
     @property
     def duration_s(self) -> float:
@@ -59,7 +78,7 @@ class RepRecord:
 @dataclass(frozen=True)
 class RuleEvent:
     t: float
-    kind: str  # "ready" | "rep" | "partial" | "fault" | "condition"
+    kind: str  # "ready" | "rep" | "partial" | "fault" | "condition" | "hint"
     code: str = ""  # fault or condition code
     side: str | None = None
     rep: RepRecord | None = None
@@ -79,7 +98,10 @@ class _Accumulator:
 class _RepInProgress:
     side: str | None
     start_s: float
+    start_deg: float  # the person's start it left from
+    reach: float  # the excursion that makes it a rep, fixed when it began
     samples: list[tuple[float, float]] = field(default_factory=list)
+    peak_excursion: float = 0.0
     reached_working: bool = False
     faults: list[str] = field(default_factory=list)
     windows: dict[str, list[_Accumulator]] = field(default_factory=dict)
@@ -169,10 +191,17 @@ class _LiveHold:
 class RepCounter:
     """Counts reps and finds faults for one exercise on one stream of features."""
 
-    def __init__(self, exercise: Exercise):
+    def __init__(self, exercise: Exercise, range_choice: RangeChoice = RangeChoice()):
         self.exercise = exercise
         self.rule = exercise.rep
+        self.range_choice = range_choice
+        self.persons_range = PersonsRange(self.rule, range_choice)
+        self._starts = {side: StartTracker(self.rule) for side in self._channels}
         self.reset()
+
+    @property
+    def _channels(self) -> tuple[str | None, ...]:
+        return L.SIDES if self.rule.sided else (None,)
 
     def reset(self) -> None:
         self.phase = SETUP
@@ -180,6 +209,7 @@ class RepCounter:
         self.reps_by_side = dict.fromkeys(L.SIDES, 0) if self.rule.sided else {}
         self.partial_reps = 0
         self.metric: float | None = None
+        self.excursion: float | None = None
         self._rep: _RepInProgress | None = None
         self._start_windows: list[_Accumulator] = []
         self._last_start_t: float | None = None
@@ -189,6 +219,11 @@ class RepCounter:
         self._condition_since: float | None = None
         self._announced: str | None = None
         self._live_hold = _LiveHold(self.rule.bottom_band, self.rule.still_below)
+        self._recent: deque[tuple[float, float]] = deque()  # the rep feature, for stillness
+        self._hint_armed = True
+        self.persons_range.reset()
+        for tracker in self._starts.values():
+            tracker.reset()
 
     # ---- public -----------------------------------------------------------------------
     @property
@@ -201,6 +236,11 @@ class RepCounter:
         return self._rep.side if self._rep else None
 
     @property
+    def target_deg(self) -> float:
+        """The range a rep is shown against: the chosen range, else the exercise's standard."""
+        return self.range_choice.target(self.rule)
+
+    @property
     def hold_s(self) -> float:
         """Seconds held still near the peak so far at the working end of the rep in progress;
         0 elsewhere, and while the person is not judged (nothing unseen counts as held)."""
@@ -208,16 +248,15 @@ class RepCounter:
 
     def update(self, features: Features | None, t: float) -> list[RuleEvent]:
         events: list[RuleEvent] = []
-        condition, metric, side = self._check_condition(features)
+        condition, values = self._check_condition(features)
         if condition:
             self._live_hold.reset()
             self._freeze(condition, t, events)
             return events
         self._thaw()
-        self.metric = metric
-        self._step(metric, side, features.values, t, events)
-        if self.phase in AT_WORKING_END:
-            self._live_hold.feed(t, metric)
+        self._step(values, features.values, t, events)
+        if self.phase in AT_WORKING_END and self.metric is not None:
+            self._live_hold.feed(t, self.metric)
         else:
             self._live_hold.reset()
         return events
@@ -225,31 +264,33 @@ class RepCounter:
     def person_changed(self, t: float) -> list[RuleEvent]:
         """The pose now belongs to another body: the rep in progress is dropped (never finished
         by someone else) and the start position must be seen again before anything counts."""
-        self._rep = None
-        self.phase = SETUP
-        self.metric = None
+        self._back_to_setup()
         self._live_hold.reset()
-        self._last_start_t = None
-        self._last_start_values = {}
         return [RuleEvent(t, "condition", ONE_PERSON)]
 
     # ---- seeing ------------------------------------------------------------------------
-    def _check_condition(self, f: Features | None) -> tuple[str | None, float | None, str | None]:
-        """The condition that stops judging (or None), and the rep angle with its side."""
+    def _check_condition(self, f: Features | None) -> tuple[str | None, dict[str | None, float]]:
+        """The condition that stops judging (or None), and the rep feature on each side seen."""
         if f is None:
-            return "not_visible", None, None
+            return "not_visible", {}
         visible = f.visible
         for j in self.exercise.needs:
             if not visible.get(j, False):
-                return "not_visible", None, None
+                return "not_visible", {}
         view = self.exercise.view
         if (view == "side" and f.facing_camera) or (view == "front" and not f.facing_camera):
-            return "wrong_view", None, None
-        metric, side = self._metric(f.values)
-        return ("not_visible" if metric is None else None), metric, side
+            return "wrong_view", {}
+        values = {}
+        for side in self._channels:
+            v = f.values.get(self.rule.feature_for(side) if side else self.rule.feature, math.nan)
+            if not math.isnan(v):
+                values[side] = v
+        if self._rep is not None and self._rep.side not in values:
+            return "not_visible", {}  # during a rep, only the side that started it is judged
+        return (None if values else "not_visible"), values
 
     def _freeze(self, condition: str, t: float, events: list[RuleEvent]) -> None:
-        self.metric = None
+        self.metric = self.excursion = None
         if self._frozen_since is None:
             self._frozen_since = t
         if condition != self._condition:
@@ -258,70 +299,104 @@ class RepCounter:
             self._announced = condition
             events.append(RuleEvent(t, "condition", condition))
         if t - self._frozen_since > MAX_GAP_S and self.phase != SETUP:
-            # too long unseen: drop the rep in progress, and ask for the start position again
-            self._rep = None
-            self.phase = SETUP
+            # too long unseen: drop the rep in progress, and measure the start again
+            self._back_to_setup()
 
     def _thaw(self) -> None:
         self._frozen_since = None
         self._condition = self._condition_since = None
         self._announced = None
 
-    def _metric(self, values: dict[str, float]) -> tuple[float | None, str | None]:
-        rule = self.rule
-        if not rule.sided:
-            v = values.get(rule.feature, math.nan)
-            return (None, None) if math.isnan(v) else (v, None)
-        if self._rep is not None:  # during a rep, follow the side that started it
-            v = values.get(rule.feature_for(self._rep.side), math.nan)
-            return (None, self._rep.side) if math.isnan(v) else (v, self._rep.side)
-        best: tuple[float | None, str | None] = (None, None)
-        for s in L.SIDES:
-            v = values.get(rule.feature_for(s), math.nan)
-            if not math.isnan(v) and (best[0] is None or v > best[0]):
-                best = (v, s)
-        return best
+    def _back_to_setup(self) -> None:
+        self._rep = None
+        self.phase = SETUP
+        self.metric = self.excursion = None
+        self._recent.clear()
+        self._last_start_t = None
+        self._last_start_values = {}
+        for tracker in self._starts.values():
+            tracker.reset()
+
+    def _excursions(self, values: dict[str | None, float]) -> dict[str | None, float]:
+        return {side: v - self._starts[side].value for side, v in values.items()
+                if self._starts[side].value is not None}
+
+    def _still(self, t: float, m: float) -> bool:
+        """The rep feature has stayed within the start tracker's tolerance for START_STILL_S."""
+        recent = self._recent
+        recent.append((t, m))
+        while len(recent) > 2 and recent[1][0] <= t - START_STILL_S:
+            recent.popleft()
+        if t - recent[0][0] < START_STILL_S * 0.9:
+            return False
+        vs = [v for _, v in recent]
+        return max(vs) - min(vs) <= self._starts[self._channels[0]].tolerance
 
     # ---- the state machine -------------------------------------------------------------
-    def _step(self, m: float, side: str | None, values: dict[str, float], t: float,
+    def _step(self, values: dict[str | None, float], all_values: dict[str, float], t: float,
               events: list[RuleEvent]) -> None:
         r = self.rule
+        if self.phase in (SETUP, START):
+            for side, v in values.items():
+                self._starts[side].feed(t, v)
+        excursions = self._excursions(values)
+        if self._rep is not None:
+            side = self._rep.side
+        elif excursions:
+            side = max(excursions, key=excursions.get)
+        else:
+            side = next(iter(values))
+        self.metric = values[side]
+        self.excursion = excursions.get(side)
         if self.phase == SETUP:
-            if m <= r.start_below:
+            if self.excursion is not None:
                 self.phase = START
                 self._enter_start(t)
                 events.append(RuleEvent(t, "ready"))
             return
+        exc = self.excursion
+        if exc is None:  # this side's start is not known yet
+            return
+        still = self._still(t, self.metric)
         if self.phase == START:
-            if m > r.leave_start_above:
+            if exc > r.floor:
                 self._begin_rep(side, t)
                 self.phase = MOVING
             else:
-                if m <= r.start_below:  # truly at rest, not drifting towards the threshold
+                if exc <= r.floor * 0.75:  # truly at rest, not drifting towards the floor
                     self._last_start_t = t
-                    self._last_start_values = values
-                self._feed(self._start_windows, values, t, events, None)
+                    self._last_start_values = all_values
+                self._feed(self._start_windows, all_values, t, events, None)
                 return
         rep = self._rep
         assert rep is not None
-        rep.samples.append((t, m))
-        self._feed(rep.windows["rep"], values, t, events, rep)
+        rep.samples.append((t, self.metric))
+        rep.peak_excursion = max(rep.peak_excursion, exc)
+        self._feed(rep.windows["rep"], all_values, t, events, rep)
         if self.phase == WORKING:
-            self._feed(rep.windows[WORKING], values, t, events, rep)
+            self._feed(rep.windows[WORKING], all_values, t, events, rep)
+        back = exc < r.floor * RETURN_SHARE or (still and exc < SETTLED_SHARE * rep.peak_excursion)
         if self.phase == MOVING:
-            if m >= r.enter_above:
+            if exc >= rep.reach:
                 self.phase = WORKING
                 rep.reached_working = True
-                self._feed(rep.windows[WORKING], values, t, events, rep)
-            elif m <= r.start_below:
+                self._feed(rep.windows[WORKING], all_values, t, events, rep)
+            elif back:
                 self._end_partial(t, events)
+            elif still and self._starts[side].high >= self.metric \
+                    and t - rep.start_s > 2 * START_STILL_S:
+                # settled somewhere short of the reach: a new rest position, not an attempt
+                self._rep = None
+                self.phase = START
+                self._enter_start(t)
+                self._starts[side].interrupt()
         elif self.phase == WORKING:
-            if m < r.exit_below:
+            if exc < rep.reach * EXIT_SHARE:
                 self.phase = RETURNING
         elif self.phase == RETURNING:
-            if m >= r.enter_above:
+            if exc >= rep.reach:
                 self.phase = WORKING
-            elif m <= r.start_below:
+            elif back:
                 self._end_rep(t, events)
 
     def _windows_for(self, during: str) -> list[_Accumulator]:
@@ -337,7 +412,10 @@ class RepCounter:
         # "shift" is movement away from how the person held still in the start position
         for acc in windows["rep"]:
             acc.first = self._last_start_values.get(feature_key(acc.rule.feature, side), math.nan)
-        self._rep = _RepInProgress(side=side, start_s=start, windows=windows)
+        tracker = self._starts[side]
+        self._rep = _RepInProgress(side=side, start_s=start, start_deg=tracker.value,
+                                   reach=self.persons_range.reach(side), windows=windows)
+        tracker.interrupt()
 
     def _feed(self, accs: list[_Accumulator], values: dict[str, float], t: float,
               events: list[RuleEvent], rep: _RepInProgress | None) -> None:
@@ -401,11 +479,10 @@ class RepCounter:
         rep = self._close_rep(t)
         if rep is None:
             return
+        self.persons_range.learn(rep.side, rep.peak_excursion)
         self.partial_reps += 1
         events.append(RuleEvent(t, "partial", side=rep.side))
-        for f in self.exercise.faults:
-            if f.measure == "partial":
-                self._fault(f.code, t, events, None)
+        self._fault(SHALLOW, t, events, None)
 
     def _end_rep(self, t: float, events: list[RuleEvent]) -> None:
         rep = self._close_rep(t)
@@ -420,10 +497,25 @@ class RepCounter:
                 v = measures[f.measure]
                 if (f.below is not None and v < f.below) or (f.above is not None and v > f.above):
                     self._fault(f.code, t, events, rep)
+        self.persons_range.learn(rep.side, rep.peak_excursion)
         record = RepRecord(index=len(self.reps) + 1, side=rep.side, start_s=rep.start_s, end_s=t,
                            peak_deg=peak, down_s=measures["down_s"], up_s=measures["up_s"],
-                           hold_s=hold, faults=tuple(rep.faults))
+                           hold_s=hold, faults=tuple(rep.faults), start_deg=rep.start_deg,
+                           range_deg=rep.peak_excursion, target_deg=self.target_deg)
         self.reps.append(record)
         if rep.side:
             self.reps_by_side[rep.side] += 1
         events.append(RuleEvent(t, "rep", side=rep.side, rep=record))
+        self._maybe_hint(record, t, events)
+
+    def _maybe_hint(self, rep: RepRecord, t: float, events: list[RuleEvent]) -> None:
+        """A rep short of the standard target: "a little further, if it is comfortable", once,
+        and again only after a rep has reached the target. Never to a person who chose a
+        smaller range, never with a fault of the rep (that cue matters more)."""
+        if not self.range_choice.coaches_to_target(self.rule):
+            return
+        if rep.range_deg >= BELOW_TARGET_SHARE * self.rule.target:
+            self._hint_armed = True
+        elif self._hint_armed and not rep.faults:
+            self._hint_armed = False
+            events.append(RuleEvent(t, "hint", BELOW_TARGET, rep.side))

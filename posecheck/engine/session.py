@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from ..landmarks import SIDES
 from .exercise_engine import EngineState
-from .exercises import Exercise
+from .exercises import SHALLOW, Exercise
 from .feedback import SAFETY, Cue, CueTiming
 from .records import RepSummary, SessionRecord, SetRecord
 from .rules import AT_WORKING_END, START, WORKING
@@ -162,7 +162,8 @@ class _SetInProgress:
 
 def _summary(rep, index: int) -> RepSummary:
     return RepSummary(index=index, side=rep.side, peak_deg=rep.peak_deg, hold_s=rep.hold_s,
-                      duration_s=rep.duration_s, faults=tuple(rep.faults))
+                      duration_s=rep.duration_s, faults=tuple(rep.faults),
+                      range_deg=rep.range_deg, target_deg=rep.target_deg)
 
 
 class Session:
@@ -182,7 +183,6 @@ class Session:
         self._held = 0.0  # the engine's hold of the rep in progress, when it is this set's
         self._hold_said: set[str] = set()
         self._wrong_side_t = -math.inf
-        self._partial_codes = tuple(f.code for f in exercise.faults if f.measure == "partial")
         self._t = 0.0
 
     # ---- the person's progress ---------------------------------------------------------
@@ -353,8 +353,7 @@ class Session:
         if not self.plan.open and cur.side is not None and side != cur.side:
             return
         cur.partial_reps += 1
-        for code in self._partial_codes:
-            cur.count(code)
+        cur.count(SHALLOW)
 
     def _holding(self, state: EngineState, t: float) -> list[Announcement]:
         """The hold (or pause) at the working end: said on arrival, released when long enough."""

@@ -15,6 +15,7 @@ import os
 import sys
 from dataclasses import dataclass
 
+from ..engine.ranges import RangeChoice
 from ..errors import PosecheckError
 from ..sinks.report import Report
 
@@ -27,6 +28,7 @@ class Job:
     json_to: str | None  # a file, or None
     annotate_to: str | None
     mirrored: bool = False  # recorded mirrored: flipped back before the model
+    range_choice: RangeChoice = RangeChoice()  # how far a rep must go
 
 
 @dataclass
@@ -37,7 +39,8 @@ class Outcome:
 
 
 def plan(paths: list[str], exercise_id: str, stride: int | None, json_dir: str | None,
-         out_dir: str | None, mirrored: bool = False) -> list[Job]:
+         out_dir: str | None, mirrored: bool = False,
+         range_choice: RangeChoice = RangeChoice()) -> list[Job]:
     """One job per file; outputs are named after the input in the given folders."""
     from ..pose.track import is_track_path
 
@@ -53,7 +56,7 @@ def plan(paths: list[str], exercise_id: str, stride: int | None, json_dir: str |
     return [Job(path=p, exercise_id=exercise_id, stride=stride,
                 json_to=os.path.join(json_dir, f"{n}.json") if json_dir and json_dir != "-" else None,
                 annotate_to=os.path.join(out_dir, f"{n}.mp4") if out_dir else None,
-                mirrored=mirrored)
+                mirrored=mirrored, range_choice=range_choice)
             for p, n in zip(paths, names)]
 
 
@@ -65,7 +68,7 @@ def run_job(job: Job) -> Outcome:
     try:
         exercise = load_all().get(job.exercise_id)
         report = analyze_file(job.path, exercise, stride=job.stride, annotate_to=job.annotate_to,
-                              mirrored=job.mirrored)
+                              mirrored=job.mirrored, range_choice=job.range_choice)
     except PosecheckError as exc:
         return Outcome(job, error=str(exc))
     except Exception as exc:  # noqa: BLE001 - one broken file must not stop the others
@@ -95,11 +98,12 @@ def outcomes(jobs: list[Job], workers: int):
 
 
 def analyze_files(paths: list[str], exercise_id: str, stride: int | None, json_to: str | None,
-                  out_dir: str | None, workers: int, mirrored: bool = False) -> int:
+                  out_dir: str | None, workers: int, mirrored: bool = False,
+                  range_choice: RangeChoice = RangeChoice()) -> int:
     """The command line's several-files mode. Returns the exit code."""
     from ..sinks.report import summary_text
 
-    jobs = plan(paths, exercise_id, stride, json_to, out_dir, mirrored)
+    jobs = plan(paths, exercise_id, stride, json_to, out_dir, mirrored, range_choice)
     failed = 0
     for outcome in outcomes(jobs, workers):
         name = outcome.job.path

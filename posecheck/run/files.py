@@ -16,6 +16,7 @@ from .threads import Prefetch
 from ..engine.exercise_engine import ExerciseEngine
 from ..errors import PosecheckError
 from ..engine.exercises import Exercise
+from ..engine.ranges import RangeChoice
 from ..engine.session import Session, SessionPlan
 from ..sinks.annotated_video import AnnotatedVideo
 from ..sinks.base import FrameResult
@@ -38,10 +39,10 @@ def _dark_warning(share: float) -> str:
             "front of the person helps.")
 
 
-def _review_loop(exercise: Exercise, sinks: list) -> FrameLoop:
+def _review_loop(exercise: Exercise, sinks: list, range_choice: RangeChoice) -> FrameLoop:
     """The engine, and the reps grouped into sets with the same session logic as the live
     page (open-ended: a long rest starts a set)."""
-    return FrameLoop(ExerciseEngine(exercise), sinks,
+    return FrameLoop(ExerciseEngine(exercise, range_choice=range_choice), sinks,
                      Session(exercise, SessionPlan.open_ended(exercise)))
 
 
@@ -65,11 +66,12 @@ def auto_stride(fps: float) -> int:
 
 def analyze_video(path: str, exercise: Exercise, *, stride: int | None = 1, annotate_to: str | None = None,
                   track_to: str | None = None, progress: Progress | None = None,
-                  max_side: int | None = DEFAULT_MAX_SIDE, mirrored: bool = False) -> Report:
+                  max_side: int | None = DEFAULT_MAX_SIDE, mirrored: bool = False,
+                  range_choice: RangeChoice = RangeChoice()) -> Report:
     """Analyse a video file. stride N runs the model on every Nth frame (None: auto_stride of
     the clip's fps); an annotated video still gets every frame, drawn with the latest state.
     mirrored: the file was recorded mirrored (a selfie camera); it is flipped back so that
-    left and right are the person's.
+    left and right are the person's. range_choice: how far a rep must go (ranges.py).
 
     Decoding runs ahead of the model and drawing + encoding behind it, each on its own thread
     (threads.py), so on a second core they cost little wall time."""
@@ -80,7 +82,7 @@ def analyze_video(path: str, exercise: Exercise, *, stride: int | None = 1, anno
     stride = auto_stride(info.fps) if stride is None else max(1, int(stride))
     warnings: list[str] = []
     decoded = DecodeStatus()
-    report = ReportBuilder(exercise)
+    report = ReportBuilder(exercise, range_choice)
     sinks: list = [report]
     if track_to:
         sinks.append(TrackRecorder(track_to, TrackHeader(os.path.basename(path), info.fps, info.width,
@@ -89,7 +91,7 @@ def analyze_video(path: str, exercise: Exercise, *, stride: int | None = 1, anno
         sinks.append(AnnotatedVideo(annotate_to, exercise, info.fps))
     pose_s, pose_frames, last_t = 0.0, 0, 0.0
     total = info.frame_count or 0
-    with _review_loop(exercise, sinks) as loop:
+    with _review_loop(exercise, sinks, range_choice) as loop:
         frames = read_frames(path, max_side=max_side, stride=1 if annotate_to else stride,
                              status=decoded, mirrored=mirrored)
         with Prefetch(frames, name="posecheck-decode") as ahead, \
@@ -124,16 +126,18 @@ def analyze_video(path: str, exercise: Exercise, *, stride: int | None = 1, anno
                          _timing(t0, pose_s, pose_frames), warnings, incomplete=problem is not None)
 
 
-def analyze_track(path: str, exercise: Exercise, progress: Progress | None = None) -> Report:
+def analyze_track(path: str, exercise: Exercise, progress: Progress | None = None,
+                  range_choice: RangeChoice = RangeChoice()) -> Report:
     """Replay a recorded pose track through the engine (no model, no video)."""
     t0 = time.perf_counter()
     if not os.path.exists(path):
         raise PosecheckError(f"No such file: {path}")
-    report = ReportBuilder(exercise)
+    report = ReportBuilder(exercise, range_choice)
     fps, source, last_t, duration, stride = 0.0, os.path.basename(path), 0.0, 0.0, 1
     samples = 0
     try:
-        with _review_loop(exercise, [report]) as loop, open(path, encoding="utf-8") as fh:
+        with _review_loop(exercise, [report], range_choice) as loop, \
+                open(path, encoding="utf-8") as fh:
             for item in read_track(fh, name=os.path.basename(path)):
                 if isinstance(item, TrackHeader):
                     fps, source = item.fps, item.source or source
@@ -153,11 +157,11 @@ def analyze_track(path: str, exercise: Exercise, progress: Progress | None = Non
 
 def analyze_file(path: str, exercise: Exercise, *, stride: int | None = None,
                  annotate_to: str | None = None, progress: Progress | None = None,
-                 mirrored: bool = False) -> Report:
+                 mirrored: bool = False, range_choice: RangeChoice = RangeChoice()) -> Report:
     """A video, or a pose track (told by its name), as the command line takes either."""
     if not is_track_path(path):
         return analyze_video(path, exercise, stride=stride, annotate_to=annotate_to,
-                             progress=progress, mirrored=mirrored)
+                             progress=progress, mirrored=mirrored, range_choice=range_choice)
     if annotate_to:
         raise PosecheckError("An annotated video needs a video: a pose track has no pictures to draw on.")
-    return analyze_track(path, exercise, progress=progress)
+    return analyze_track(path, exercise, progress=progress, range_choice=range_choice)

@@ -81,8 +81,19 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         f"ALTER TABLE sessions ADD COLUMN source TEXT NOT NULL DEFAULT '{SOURCE_LIVE}'",
         "CREATE INDEX sessions_by_exercise ON sessions (exercise_id, started_at)",
     ),
+    (  # v3: each rep's range from the person's start and the range it was shown against; the
+        # range each person chose per exercise (issue 12). Older reps read back as NaN.
+        "ALTER TABLE reps ADD COLUMN range_deg REAL",
+        "ALTER TABLE reps ADD COLUMN target_deg REAL",
+        """CREATE TABLE ranges (
+            exercise_id TEXT PRIMARY KEY,
+            choice TEXT NOT NULL,
+            chosen_at TEXT NOT NULL
+        )""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+# the tables every version has (v3 added ranges): a file without them is not a history
 OUR_TABLES = {"sessions", "sets", "reps"}
 
 CSV_COLUMNS = (
@@ -90,7 +101,7 @@ CSV_COLUMNS = (
     "source", "status", "planned_sets", "target_reps",
     "set_index", "set_side", "set_target_reps", "set_partial_reps", "set_completed",
     "set_started_s", "set_ended_s", "set_fault_counts",
-    "rep_index", "rep_side", "peak_deg", "hold_s", "duration_s", "faults",
+    "rep_index", "rep_side", "peak_deg", "hold_s", "duration_s", "faults", "range_deg", "target_deg",
 )
 
 _PROCESS_TOKEN = uuid.uuid4().hex  # tells this process from an earlier one with the same pid
@@ -142,6 +153,11 @@ def _writer_gone(writer: str | None) -> bool:
 
 def _num(value) -> float:
     return float("nan") if value is None else float(value)
+
+
+def _stored(value: float | None) -> float | None:
+    """Not measured (None, NaN) is stored as NULL."""
+    return None if value is None or value != value else float(value)
 
 
 def _switch_to_wal(conn: sqlite3.Connection) -> None:
@@ -390,9 +406,10 @@ class HistoryStore:
              json.dumps(dict(s.fault_counts), sort_keys=True)))
         cur.executemany(
             "INSERT INTO reps (session_id, set_index, rep_index, side, peak_deg, hold_s,"
-            " duration_s, faults) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " duration_s, faults, range_deg, target_deg) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(session_id, int(s.index), int(r.index), r.side, float(r.peak_deg), float(r.hold_s),
-              float(r.duration_s), json.dumps(list(r.faults))) for r in s.reps])
+              float(r.duration_s), json.dumps(list(r.faults)), _stored(r.range_deg),
+              _stored(r.target_deg)) for r in s.reps])
 
     # ---- reading ------------------------------------------------------------------------
 
@@ -420,7 +437,7 @@ class HistoryStore:
                 args).fetchall()
             rep_rows = cur.execute(
                 "SELECT session_id, set_index, rep_index, side, peak_deg, hold_s, duration_s,"
-                f" faults FROM reps WHERE session_id IN ({chosen})"
+                f" faults, range_deg, target_deg FROM reps WHERE session_id IN ({chosen})"
                 " ORDER BY session_id, set_index, rep_index", args).fetchall()
         try:
             return self._assemble(heads, set_rows, rep_rows)
@@ -430,10 +447,11 @@ class HistoryStore:
     @staticmethod
     def _assemble(heads, set_rows, rep_rows) -> list[SessionRecord]:
         reps: dict[tuple[str, int], list[RepSummary]] = {}
-        for sid, set_index, index, side, peak, hold, duration, faults in rep_rows:
+        for sid, set_index, index, side, peak, hold, duration, faults, rng, target in rep_rows:
             reps.setdefault((sid, set_index), []).append(RepSummary(
                 index=index, side=side, peak_deg=_num(peak), hold_s=_num(hold),
-                duration_s=_num(duration), faults=tuple(json.loads(faults))))
+                duration_s=_num(duration), faults=tuple(json.loads(faults)),
+                range_deg=rng, target_deg=target))
         sets: dict[str, list[SetRecord]] = {}
         for sid, index, side, target, partial, t0, t1, completed, counts in set_rows:
             sets.setdefault(sid, []).append(SetRecord(
@@ -452,11 +470,31 @@ class HistoryStore:
                 ended_at=ended, sets=sets.get(sid, [])))
         return out
 
+    # ---- the person's range ---------------------------------------------------------------
+
+    def remember_range(self, exercise_id: str, choice: str) -> None:
+        """The range (ranges.RangeChoice.label) this person chose for an exercise."""
+        with self._tx(write=True) as cur:
+            cur.execute("INSERT INTO ranges (exercise_id, choice, chosen_at) VALUES (?, ?, ?)"
+                        " ON CONFLICT (exercise_id) DO UPDATE SET choice = excluded.choice,"
+                        " chosen_at = excluded.chosen_at",
+                        (exercise_id, choice, time.strftime("%Y-%m-%dT%H:%M:%S%z")))
+
+    def remembered_range(self, exercise_id: str) -> str | None:
+        with self._tx() as cur:
+            row = cur.execute("SELECT choice FROM ranges WHERE exercise_id = ?",
+                              (exercise_id,)).fetchone()
+        return row[0] if row else None
+
     # ---- export -------------------------------------------------------------------------
 
     def export_csv(self, exercise_id: str | None = None) -> str:
         """The stored sessions (or one exercise's) as CSV; see sessions_csv."""
         return sessions_csv(self.sessions(exercise_id))
+
+
+def _deg(value: float | None) -> str:
+    return "" if value is None or value != value else f"{value:.1f}"
 
 
 def sessions_csv(records: list[SessionRecord]) -> str:
@@ -476,9 +514,10 @@ def sessions_csv(records: list[SessionRecord]) -> str:
             mid = [s.index, s.side or "", s.target_reps, s.partial_reps, int(s.completed),
                    f"{s.started_s:.2f}", f"{s.ended_s:.2f}", counts]
             if not s.reps:
-                out.writerow(head + mid + [""] * 6)
+                out.writerow(head + mid + [""] * 8)
             for r in s.reps:
                 out.writerow(head + mid + [r.index, r.side or "", f"{r.peak_deg:.1f}",
                                            f"{r.hold_s:.2f}", f"{r.duration_s:.2f}",
-                                           ";".join(r.faults)])
+                                           ";".join(r.faults), _deg(r.range_deg),
+                                           _deg(r.target_deg)])
     return buf.getvalue()

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from ..engine.exercise_engine import EngineState
 from ..engine.exercises import Exercise
 from ..engine.feedback import Cue
+from ..engine.ranges import RangeChoice
 from ..engine.records import SetRecord
 from ..engine.rules import ONE_PERSON, RepRecord
 from .base import FrameResult, LoopEnd
@@ -58,6 +59,12 @@ class Report:
     series: list[tuple[float, float | None]] = field(default_factory=list)
     series_feature: str = ""
     incomplete: bool = False  # the video broke off before its stated end
+    # what the reps were judged against: the person's range choice, the range each rep is shown
+    # against (chosen, else the exercise's standard target), and the exercise's own floor/target
+    range_choice: str = "auto"
+    target_deg: float = math.nan
+    floor_deg: float = math.nan
+    standard_deg: float = math.nan
     # the reps grouped into sets: a rest much longer than a rep (or the other side) starts one
     sets: list[SetRecord] = field(default_factory=list)
 
@@ -80,7 +87,10 @@ class Report:
     def _rep_rows(self) -> list[dict]:
         return [{"index": r.index, "side": r.side, "start_s": reported(r.start_s),
                  "end_s": reported(r.end_s), "duration_s": reported(r.duration_s),
-                 "peak_deg": reported(r.peak_deg, ANGLE_DIGITS), "down_s": reported(r.down_s),
+                 "peak_deg": reported(r.peak_deg, ANGLE_DIGITS),
+                 "start_deg": reported(r.start_deg, ANGLE_DIGITS),
+                 "range_deg": reported(r.range_deg, ANGLE_DIGITS),
+                 "target_deg": reported(r.target_deg, ANGLE_DIGITS), "down_s": reported(r.down_s),
                  "up_s": reported(r.up_s), "hold_s": reported(r.hold_s), "faults": list(r.faults),
                  "set": s}
                 for r, s in zip(self.rep_details, self.rep_sets())]
@@ -115,6 +125,10 @@ class Report:
                                for _, v in self.series]},
             "series_feature": self.series_feature, "incomplete": self.incomplete,
             "sets": self._set_rows(),
+            "range": {"choice": self.range_choice,
+                      "target_deg": reported(self.target_deg, ANGLE_DIGITS),
+                      "floor_deg": reported(self.floor_deg, ANGLE_DIGITS),
+                      "standard_deg": reported(self.standard_deg, ANGLE_DIGITS)},
         }
         if not include_timing:
             d.pop("timing")
@@ -126,8 +140,8 @@ class Report:
     def rep_csv(self) -> str:
         """One row per counted rep."""
         out = io.StringIO()
-        fields = ["index", "set", "side", "start_s", "end_s", "duration_s", "peak_deg", "down_s",
-                  "up_s", "hold_s", "faults"]
+        fields = ["index", "set", "side", "start_s", "end_s", "duration_s", "peak_deg", "start_deg",
+                  "range_deg", "target_deg", "down_s", "up_s", "hold_s", "faults"]
         writer = csv.DictWriter(out, fieldnames=fields)
         writer.writeheader()
         for row in self._rep_rows():
@@ -146,8 +160,9 @@ class ReportBuilder:
     counts, frames with and without a person, the rep angle - and the session's sets at the
     end. report() makes the Report once the loop is closed."""
 
-    def __init__(self, exercise: Exercise):
+    def __init__(self, exercise: Exercise, range_choice: RangeChoice = RangeChoice()):
         self.exercise = exercise
+        self.range_choice = range_choice
         self.reps: list[RepRecord] = []
         self.cues: list[Cue] = []
         self.fault_counts: dict[str, int] = {}
@@ -186,6 +201,7 @@ class ReportBuilder:
         if self.fault_counts.get(ONE_PERSON):
             warnings.append(_switch_warning(self.fault_counts[ONE_PERSON]))
         state = self.state
+        rule = self.exercise.rep
         return Report(
             exercise=self.exercise.id, exercise_name=self.exercise.name, source=source,
             frames=self.frames, frames_with_pose=self.frames_with_pose, fps=fps,
@@ -194,7 +210,9 @@ class ReportBuilder:
             partial_reps=state.partial_reps if state else 0, rep_details=list(self.reps),
             cues=list(self.cues), fault_counts=dict(sorted(self.fault_counts.items())),
             timing=timing, warnings=warnings, series=list(self.series),
-            series_feature=self.exercise.rep.feature, incomplete=incomplete, sets=list(self.sets))
+            series_feature=self.exercise.rep.feature, incomplete=incomplete, sets=list(self.sets),
+            range_choice=self.range_choice.label, target_deg=self.range_choice.target(rule),
+            floor_deg=rule.floor, standard_deg=rule.target)
 
 
 def _ordinal(n: int) -> str:
@@ -222,7 +240,8 @@ def summary_text(report: Report) -> str:
         faults = ", ".join(rep.faults) or "clean"
         side = f" {rep.side}" if rep.side else ""
         lines.append(f"  rep {rep.index}{side}: {reported(rep.start_s):.1f}-{reported(rep.end_s):.1f} s, "
-                     f"range {reported(rep.peak_deg, ANGLE_DIGITS):.0f} deg, "
+                     f"range {reported(rep.range_deg, ANGLE_DIGITS):.0f} of "
+                     f"{reported(rep.target_deg, ANGLE_DIGITS):.0f} deg, "
                      f"hold {reported(rep.hold_s):.1f} s - {faults}")
     if report.fault_counts:
         lines.append("Faults: " + ", ".join(f"{k} x{v}" for k, v in report.fault_counts.items()))

@@ -1,0 +1,159 @@
+"""The person's own start and range: what the counting rule (rules.py) measures a rep against. Pure.
+
+Count relatively: a rep is an excursion of the rep feature from the person's own start
+position, measured while they hold it still, so a tilted camera, a body's build or the model's
+bias (a resting thigh that reads 25 deg instead of 10) moves the start, not the count. How far
+the excursion must go is set by the person's range: chosen (gentle, standard, or a number of
+degrees) or learned from their own recent movements. Coaching stays absolute: the exercise
+file's fault rules compare features with anatomical limits, whatever the start or the range.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import deque
+from dataclasses import dataclass
+
+from .exercises import RepRule
+
+AUTO, GENTLE, STANDARD, DEGREES = "auto", "gentle", "standard", "degrees"
+RANGE_KINDS = (AUTO, GENTLE, STANDARD)
+
+# A still start: the feature stays within `tolerance` degrees for this long. 0.4 s is about the
+# shortest pause a person makes between reps (palfit's good mornings stand 0.5-1 s).
+START_STILL_S = 0.4
+# Moving the start towards the working range needs a longer stillness: a slow, pain-limited
+# rep creeps at 10 deg/s or more (30 deg in 3 s), which a 1 s window of a few degrees never
+# mistakes for standing still.
+SETTLE_S = 1.0
+# The person's range is the median excursion of their last few movements past the floor: one
+# much shallower attempt among full reps does not move it, three in a row (the person's range
+# has really changed, e.g. pain) do.
+LEARN_FROM = 5
+# A movement that reaches this share of the person's range is a rep; a shorter one is a
+# partial rep (shallow). Half is "clearly shorter": a person's own reps vary by about +-20%
+# (good-morning peaks 63-75 deg on the palfit clip, hydrant lifts 60-83 deg on ytkuang's).
+REACH_SHARE = 0.5
+# A counted rep under this share of the exercise's standard target gets the gentle "a little
+# further" hint (when the person has not chosen a smaller range): 80% is close enough.
+BELOW_TARGET_SHARE = 0.8
+
+
+@dataclass(frozen=True)
+class RangeChoice:
+    """How far a rep must go for this person: learned from their own movements (auto), the
+    exercise's gentle or standard range, or a number of degrees they set."""
+
+    kind: str = AUTO
+    degrees: float | None = None
+
+    @classmethod
+    def parse(cls, text: str | float | None) -> "RangeChoice":
+        if text is None:
+            return cls()
+        if isinstance(text, (int, float)) and not isinstance(text, bool):
+            value = float(text)
+        else:
+            word = str(text).strip().lower()
+            if word in RANGE_KINDS:
+                return cls(word)
+            try:
+                value = float(word.removesuffix("deg").strip())
+            except ValueError:
+                raise ValueError(f"The range must be auto, gentle, standard or a number of degrees, "
+                                 f"not {text!r}.") from None
+        if not (math.isfinite(value) and 1.0 <= value <= 180.0):
+            raise ValueError(f"A range in degrees must be between 1 and 180, not {value:g}.")
+        return cls(DEGREES, value)
+
+    @property
+    def label(self) -> str:
+        return f"{self.degrees:g} deg" if self.kind == DEGREES else self.kind
+
+    def fixed(self, rule: RepRule) -> float | None:
+        """The range the person chose, in degrees; None when it is learned."""
+        if self.kind == GENTLE:
+            return rule.gentle
+        if self.kind == STANDARD:
+            return rule.target
+        return self.degrees
+
+    def target(self, rule: RepRule) -> float:
+        """What a rep's range is shown against: the chosen range, else the standard target."""
+        return self.fixed(rule) or rule.target
+
+    def coaches_to_target(self, rule: RepRule) -> bool:
+        """Whether a rep short of the standard target may get the gentle hint: not when the
+        person has chosen a smaller range."""
+        chosen = self.fixed(rule)
+        return chosen is None or chosen >= rule.target
+
+
+class PersonsRange:
+    """The range a rep is judged against, per side: chosen, or learned from the person's own
+    movements past the floor (before any, the exercise's gentle range)."""
+
+    def __init__(self, rule: RepRule, choice: RangeChoice = RangeChoice()):
+        self.rule, self.choice = rule, choice
+        self._recent: dict[str | None, deque[float]] = {}
+
+    def reset(self) -> None:
+        self._recent.clear()
+
+    def reference(self, side: str | None) -> float:
+        fixed = self.choice.fixed(self.rule)
+        if fixed is not None:
+            return fixed
+        recent = self._recent.get(side)
+        return statistics.median(recent) if recent else self.rule.gentle
+
+    def reach(self, side: str | None) -> float:
+        """The excursion that makes a movement a rep."""
+        return max(self.rule.floor, REACH_SHARE * self.reference(side))
+
+    def learn(self, side: str | None, excursion: float) -> None:
+        self._recent.setdefault(side, deque(maxlen=LEARN_FROM)).append(excursion)
+
+
+class StartTracker:
+    """The person's start value of the rep feature on one side, measured while they hold still
+    in a place a start can be (the exercise's start_range). A still position beyond the range's
+    low end (away from the movement: sitting back in child's pose before a press-up) is a start
+    at that end."""
+
+    def __init__(self, rule: RepRule):
+        self.low, self.high = rule.start_range
+        # stillness: within half the floor (at least 2 deg, the smoothed model's jitter at rest)
+        self.tolerance = max(2.0, rule.floor / 2)
+        self._window: deque[tuple[float, float]] = deque()
+        self.value: float | None = None
+
+    def reset(self) -> None:
+        self._window.clear()
+        self.value = None
+
+    def interrupt(self) -> None:
+        """The person moved away (a rep began): a later stillness is measured afresh."""
+        self._window.clear()
+
+    def feed(self, t: float, v: float) -> None:
+        if v > self.high:  # not a place a start can be
+            self._window.clear()
+            return
+        window = self._window
+        window.append((t, max(v, self.low)))
+        while window and window[0][0] < t - SETTLE_S:
+            window.popleft()
+        recent = [x for s, x in window if s >= t - START_STILL_S]
+        if t - next(s for s, _ in window if s >= t - START_STILL_S) < START_STILL_S * 0.9:
+            return
+        if not recent or max(recent) - min(recent) > self.tolerance:
+            return
+        candidate = statistics.median(recent)
+        if self.value is None or candidate < self.value:
+            self.value = candidate
+            return
+        values = [x for _, x in window]
+        if t - window[0][0] >= SETTLE_S * 0.9 and max(values) - min(values) <= self.tolerance:
+            self.value = statistics.median(values)
