@@ -151,6 +151,20 @@ class FeatureExtractor:
         self.side = None
         self.facing_camera = False
 
+    @staticmethod
+    def _facing_x(px) -> float:
+        """+1 when the person faces the image's +x, -1 when -x: the feet (heel to toe) and the
+        face (ears to nose) point the way a side-on person faces; the feet weigh most, they
+        stay put while the trunk and head move."""
+        def unit_x(a: Vec, b: Vec) -> float:
+            d = math.dist(a, b)
+            return (b[0] - a[0]) / d if d > 1e-9 else 0.0
+
+        ear_mid = ((px(L.LEFT_EAR)[0] + px(L.RIGHT_EAR)[0]) / 2, (px(L.LEFT_EAR)[1] + px(L.RIGHT_EAR)[1]) / 2)
+        evidence = (unit_x(px(L.LEFT_HEEL), px(L.LEFT_FOOT)) + unit_x(px(L.RIGHT_HEEL), px(L.RIGHT_FOOT))
+                    + unit_x(ear_mid, px(L.NOSE)))
+        return 1.0 if evidence >= 0 else -1.0
+
     def _choose_side(self, lms: list[list[float]]) -> str:
         # MediaPipe numbers every right landmark one after its left twin
         dzs = [lms[i + 1][2] - lms[i][2] for i in _BODY_LEFT]  # > 0: left side nearer
@@ -201,7 +215,12 @@ class FeatureExtractor:
             self.facing_camera = True
 
         if "trunk" in groups:
-            values["trunk_lean"] = _from_vertical(hip_mid, sh_mid)
+            # Signed: forward (the way the person faces) positive, backward negative. Unsigned,
+            # a camera rolled 18 deg away from the face folded an upright stance (-16) onto
+            # +16 and a 30-deg hinge onto 12: less than the start, and no rep.
+            lean = _from_vertical(hip_mid, sh_mid)
+            behind = (sh_mid[0] - hip_mid[0]) * self._facing_x(px) < 0
+            values["trunk_lean"] = -lean if behind else lean
             values["torso_px"] = torso_px
             values["shoulder_tilt"] = math.degrees(math.atan2(rs[1] - ls[1], abs(rs[0] - ls[0]) + 1e-9))
             if torso_px > 1e-6:

@@ -20,11 +20,16 @@ from .exercises import RepRule
 AUTO, GENTLE, STANDARD, DEGREES = "auto", "gentle", "standard", "degrees"
 RANGE_KINDS = (AUTO, GENTLE, STANDARD)
 
-# A still start: the feature stays within `tolerance` degrees for this long. 0.4 s is about the
-# shortest pause a person makes between reps (palfit's good mornings stand 0.5-1 s).
-START_STILL_S = 0.4
+# A still start: the feature stays within STILL_SPREAD degrees for this long. 0.3 s is about
+# the shortest rest a person makes between reps (palfit's good mornings stand 0.5-1 s;
+# hansfit's donkey kicks rest 0.3 s before the first kick).
+START_STILL_S = 0.3
+# Still: the rep feature stays within this many degrees. The smoothed model's jitter on a
+# person at rest is about 1 deg (trunk lean, palfit clips); 3 deg in 0.3 s is slower than
+# 10 deg/s, about the slowest deliberate rep.
+STILL_SPREAD = 3.0
 # Moving the start towards the working range needs a longer stillness: a slow, pain-limited
-# rep creeps at 10 deg/s or more (30 deg in 3 s), which a 1 s window of a few degrees never
+# rep creeps at 10 deg/s or more (30 deg in 3 s), which a 1 s window of 3 degrees never
 # mistakes for standing still.
 SETTLE_S = 1.0
 # The person's range is the median excursion of their last few movements past the floor: one
@@ -124,8 +129,7 @@ class StartTracker:
 
     def __init__(self, rule: RepRule):
         self.low, self.high = rule.start_range
-        # stillness: within half the floor (at least 2 deg, the smoothed model's jitter at rest)
-        self.tolerance = max(2.0, rule.floor / 2)
+        self.tolerance = STILL_SPREAD
         self._window: deque[tuple[float, float]] = deque()
         self.value: float | None = None
 
@@ -143,17 +147,19 @@ class StartTracker:
             return
         window = self._window
         window.append((t, max(v, self.low)))
-        while window and window[0][0] < t - SETTLE_S:
+        # keep the newest sample at or before t - SETTLE_S, so the window spans SETTLE_S
+        # whatever the frame rate
+        while len(window) > 1 and window[1][0] <= t - SETTLE_S:
             window.popleft()
-        recent = [x for s, x in window if s >= t - START_STILL_S]
-        if t - next(s for s, _ in window if s >= t - START_STILL_S) < START_STILL_S * 0.9:
-            return
-        if not recent or max(recent) - min(recent) > self.tolerance:
+        first = next(i for i in range(len(window) - 1, -1, -1)
+                     if window[i][0] <= t - START_STILL_S or i == 0)
+        recent = [x for _, x in list(window)[first:]]
+        if t - window[first][0] < START_STILL_S - 1e-6 or max(recent) - min(recent) > self.tolerance:
             return
         candidate = statistics.median(recent)
         if self.value is None or candidate < self.value:
             self.value = candidate
             return
         values = [x for _, x in window]
-        if t - window[0][0] >= SETTLE_S * 0.9 and max(values) - min(values) <= self.tolerance:
+        if t - window[0][0] >= SETTLE_S - 1e-6 and max(values) - min(values) <= self.tolerance:
             self.value = statistics.median(values)

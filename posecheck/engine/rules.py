@@ -28,7 +28,8 @@ from .. import landmarks as L
 from ..datatypes import Features
 from .exercises import BELOW_TARGET, SHALLOW, Exercise, FaultRule
 from .feature_table import feature_key
-from .ranges import BELOW_TARGET_SHARE, START_STILL_S, PersonsRange, RangeChoice, StartTracker
+from .ranges import (BELOW_TARGET_SHARE, START_STILL_S, STILL_SPREAD, PersonsRange, RangeChoice,
+                     StartTracker)
 
 # The phases, as EngineState.phase carries them to the session and the overlay. Exercise files
 # name their fault windows after two of them ("start", "working"; exercises.WINDOWS).
@@ -53,6 +54,10 @@ RETURN_SHARE = 0.6
 # Back at the start also when the person stops, still, most of the way down: a resting
 # position that reads a few degrees off the first one (a knee put down wider) ends the rep.
 SETTLED_SHARE = 0.35
+# Still this long past the floor, short of the reach, inside the start range: the person has
+# settled into a new resting position (shifted a knee, lay down differently), not made an
+# attempt. Longer than a held attempt (the articles' holds are 1-3 s).
+NEW_REST_S = 4.0
 
 
 @dataclass(frozen=True)
@@ -211,7 +216,7 @@ class RepCounter:
         self.metric: float | None = None
         self.excursion: float | None = None
         self._rep: _RepInProgress | None = None
-        self._start_windows: list[_Accumulator] = []
+        self._start_windows = self._windows_for(START)
         self._last_start_t: float | None = None
         self._last_start_values: dict[str, float] = {}
         self._frozen_since: float | None = None
@@ -220,6 +225,8 @@ class RepCounter:
         self._announced: str | None = None
         self._live_hold = _LiveHold(self.rule.bottom_band, self.rule.still_below)
         self._recent: deque[tuple[float, float]] = deque()  # the rep feature, for stillness
+        # how long the rep feature has stayed within STILL_SPREAD while moving (a new rest?)
+        self._settle_since, self._settle_lo, self._settle_hi = -math.inf, math.inf, -math.inf
         self._hint_armed = True
         self.persons_range.reset()
         for tracker in self._starts.values():
@@ -310,6 +317,7 @@ class RepCounter:
     def _back_to_setup(self) -> None:
         self._rep = None
         self.phase = SETUP
+        self._start_windows = self._windows_for(START)
         self.metric = self.excursion = None
         self._recent.clear()
         self._last_start_t = None
@@ -322,15 +330,15 @@ class RepCounter:
                 if self._starts[side].value is not None}
 
     def _still(self, t: float, m: float) -> bool:
-        """The rep feature has stayed within the start tracker's tolerance for START_STILL_S."""
+        """The rep feature has stayed within STILL_SPREAD for START_STILL_S."""
         recent = self._recent
         recent.append((t, m))
         while len(recent) > 2 and recent[1][0] <= t - START_STILL_S:
             recent.popleft()
-        if t - recent[0][0] < START_STILL_S * 0.9:
+        if t - recent[0][0] < START_STILL_S - 1e-6:
             return False
         vs = [v for _, v in recent]
-        return max(vs) - min(vs) <= self._starts[self._channels[0]].tolerance
+        return max(vs) - min(vs) <= STILL_SPREAD
 
     # ---- the state machine -------------------------------------------------------------
     def _step(self, values: dict[str | None, float], all_values: dict[str, float], t: float,
@@ -351,13 +359,23 @@ class RepCounter:
         if self.phase == SETUP:
             if self.excursion is not None:
                 self.phase = START
-                self._enter_start(t)
+                self._last_start_t = t  # the start windows go on: they opened in setup
                 events.append(RuleEvent(t, "ready"))
+            else:
+                # nothing is counted before the start is measured, but what protects the back
+                # is said at once: a squat that begins before a still moment (kaiakol's goblet
+                # squat stands 0.3 s) still shows its knees
+                self._feed(self._start_windows, all_values, t, events, None)
             return
         exc = self.excursion
         if exc is None:  # this side's start is not known yet
             return
         still = self._still(t, self.metric)
+        lo, hi = min(self._settle_lo, self.metric), max(self._settle_hi, self.metric)
+        if hi - lo > STILL_SPREAD or self.phase != MOVING:
+            lo = hi = self.metric
+            self._settle_since = t
+        self._settle_lo, self._settle_hi = lo, hi
         if self.phase == START:
             if exc > r.floor:
                 self._begin_rep(side, t)
@@ -383,8 +401,7 @@ class RepCounter:
                 self._feed(rep.windows[WORKING], all_values, t, events, rep)
             elif back:
                 self._end_partial(t, events)
-            elif still and self._starts[side].high >= self.metric \
-                    and t - rep.start_s > 2 * START_STILL_S:
+            elif self._starts[side].high >= self.metric and t - self._settle_since >= NEW_REST_S:
                 # settled somewhere short of the reach: a new rest position, not an attempt
                 self._rep = None
                 self.phase = START
@@ -460,7 +477,9 @@ class RepCounter:
                 self._fault(rule.code, t, events, rep)
 
     def _fault(self, code: str, t: float, events: list[RuleEvent], rep: _RepInProgress | None) -> None:
-        if rep is not None and code not in rep.faults:
+        if rep is not None:
+            if code in rep.faults:  # one fault seen by two rules is still one fault of the rep
+                return
             rep.faults.append(code)
         events.append(RuleEvent(t, "fault", code, rep.side if rep else None))
 

@@ -31,6 +31,7 @@ from ..landmarks import SIDES
 from .exercise_engine import EngineState
 from .exercises import SHALLOW, Exercise
 from .feedback import SAFETY, Cue, CueTiming
+from .ranges import RangeChoice
 from .records import RepSummary, SessionRecord, SetRecord
 from .rules import AT_WORKING_END, START, WORKING
 
@@ -69,10 +70,12 @@ class SessionPlan:
     hold_s: float = 0.0  # hold (or pause) at the working end to announce and show
     ready_s: float = READY_HOLD_S
     record_target: int = 0  # open-ended: the target a set record carries (the prescription's least)
+    range_choice: RangeChoice = RangeChoice()  # how far a rep must go for this person
 
     @staticmethod
     def live(exercise: Exercise, target_reps: int | None = None, sets: int | None = None,
-             rest_s: float | None = None, side: str | None = None) -> "SessionPlan":
+             rest_s: float | None = None, side: str | None = None,
+             range_choice: RangeChoice = RangeChoice()) -> "SessionPlan":
         """The prescription, with the person's choices. Raises ValueError with a sentence."""
         p = exercise.prescription
         target = p.reps_min if target_reps is None else int(target_reps)
@@ -91,7 +94,7 @@ class SessionPlan:
         else:
             side = None
         return SessionPlan(target_reps=target, sets=sets, rest_s=rest, side=side,
-                           hold_s=p.hold_s or p.pause_s)
+                           hold_s=p.hold_s or p.pause_s, range_choice=range_choice)
 
     @staticmethod
     def open_ended(exercise: Exercise) -> "SessionPlan":

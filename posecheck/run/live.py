@@ -83,7 +83,8 @@ class LiveProcessor:
         self._overlay = Overlay(exercise)
         self._session = Session(exercise, plan)
         self._session_id = uuid.uuid4().hex
-        self._loop = FrameLoop(ExerciseEngine(exercise), [SessionHistory(
+        engine = ExerciseEngine(exercise, range_choice=plan.range_choice)
+        self._loop = FrameLoop(engine, [SessionHistory(
             self._history, exercise, plan, self._session_id, self._wall_clock)], self._session)
         self._restart_on_frame = False  # set when the stream ended: the next frame starts anew
         self._said: deque[Announcement] = deque(maxlen=SAID_KEPT)
