@@ -74,7 +74,9 @@ def test_gentle_prone_extensions_on_the_forearms_are_counted_and_judged(library)
     keys = reps(gentle, PRONE, 5, down_s=1.5, hold_s=2.5, up_s=1.5, pause_s=2.0)
     seen, state = judge(library.get("lumbar_extension"), poses(synth.prone, PRONE, keys))
     assert state.reps == 5
-    assert not {"no_hold", "looking_up", "hyperextension"} & set(seen.fault_counts)
+    # on the forearms the elbows are bent on purpose: only a press past 25 deg is told to
+    # straighten them
+    assert not {"no_hold", "looking_up", "hyperextension", "elbows_bent"} & set(seen.fault_counts)
     assert all(r.hold_s >= 2.0 for r in seen.reps)
 
 

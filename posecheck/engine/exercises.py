@@ -87,6 +87,9 @@ class FaultRule:
     above: float | None = None
     below: float | None = None
     persist_s: float = 0.25  # how long the condition must hold before it counts
+    # judged only in reps that went this far from the person's start (degrees of the rep
+    # angle): a fault of the full movement that a gentle variant does on purpose
+    from_range: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -290,6 +293,7 @@ def _fault(r: _Reader, sided: bool) -> FaultRule:
         during=r.get("during", str, "rep", choices=WINDOWS),
         stat=r.get("stat", str, "max", choices=STATS), measure=measure,
         above=above, below=below, persist_s=r.get("persist_s", float, 0.25),
+        from_range=r.get("from_range", float, 0.0),
     )
     if rule.feature is not None:
         decidable = {("max", True), ("min", False), ("shift", True), ("max", False), ("min", True)}

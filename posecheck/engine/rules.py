@@ -438,6 +438,8 @@ class RepCounter:
               events: list[RuleEvent], rep: _RepInProgress | None) -> None:
         for acc in accs:
             rule = acc.rule
+            if rep is not None and rep.peak_excursion < rule.from_range:
+                continue
             v = values.get(feature_key(rule.feature, rep.side if rep else None), math.nan)
             if math.isnan(v):
                 continue
@@ -469,7 +471,7 @@ class RepCounter:
         """Window-end rules: the whole window's max stayed below, or its min above."""
         for acc in accs:
             rule = acc.rule
-            if acc.fired or math.isinf(acc.max):
+            if acc.fired or math.isinf(acc.max) or rep.peak_excursion < rule.from_range:
                 continue
             if (rule.stat == "max" and rule.below is not None and acc.max < rule.below) or \
                (rule.stat == "min" and rule.above is not None and acc.min > rule.above):
