@@ -32,6 +32,10 @@ STILL_SPREAD = 3.0
 # rep creeps at 10 deg/s or more (30 deg in 3 s), which a 1 s window of 3 degrees never
 # mistakes for standing still.
 SETTLE_S = 1.0
+# Someone who moves without pausing (rhythmic single-leg deadlifts pass upright every 2 s,
+# still for no 0.3 s) shows their start as a turning point: the lowest value in the start range
+# before the value rises this far again. Twice the stillness spread: clearly turned, not jitter.
+TURN_RISE = 2 * STILL_SPREAD
 # The person's range is the median excursion of their last few movements past the floor: one
 # much shallower attempt among full reps does not move it, three in a row (the person's range
 # has really changed, e.g. pain) do.
@@ -123,30 +127,36 @@ class PersonsRange:
 
 class StartTracker:
     """The person's start value of the rep feature on one side, measured while they hold still
-    in a place a start can be (the exercise's start_range). A still position beyond the range's
-    low end (away from the movement: sitting back in child's pose before a press-up) is a start
-    at that end."""
+    in a place a start can be (the exercise's start_range); before any stillness, the turning
+    point of someone who never pauses. A still position beyond the range's low end (away from
+    the movement: sitting back in child's pose before a press-up) is a start at that end."""
 
     def __init__(self, rule: RepRule):
         self.low, self.high = rule.start_range
         self.tolerance = STILL_SPREAD
         self._window: deque[tuple[float, float]] = deque()
-        self.value: float | None = None
+        self.reset()
 
     def reset(self) -> None:
         self._window.clear()
+        self._dip: float | None = None  # the lowest value in the start range, for a turning point
         self.value = None
 
     def interrupt(self) -> None:
         """The person moved away (a rep began): a later stillness is measured afresh."""
         self._window.clear()
+        self._dip = None
 
     def feed(self, t: float, v: float) -> None:
+        if self.value is None and self._dip is not None and v >= self._dip + TURN_RISE:
+            self.value = self._dip  # no stillness yet, but they turned here: a start seen
         if v > self.high:  # not a place a start can be
             self._window.clear()
             return
+        clamped = max(v, self.low)
+        self._dip = clamped if self._dip is None else min(self._dip, clamped)
         window = self._window
-        window.append((t, max(v, self.low)))
+        window.append((t, clamped))
         # keep the newest sample at or before t - SETTLE_S, so the window spans SETTLE_S
         # whatever the frame rate
         while len(window) > 1 and window[1][0] <= t - SETTLE_S:
