@@ -27,7 +27,7 @@ def no_webrtc(monkeypatch):
     """AppTest cannot run WebRTC: replace the one call into streamlit-webrtc."""
     calls = []
 
-    def fake(processor, key="live"):
+    def fake(processor, playing, key="live"):
         calls.append(processor)
         return SimpleNamespace(state=SimpleNamespace(playing=False), video_processor=None)
 
@@ -301,3 +301,32 @@ def test_a_review_of_several_sets_shows_them_and_saves_to_the_history_on_request
     assert len(new) == 1 and new[0].source == "video" and [s.rep_count for s in new[0].sets] == [5, 5]
     at.run()  # a rerun does not save it twice
     assert len(HistoryStore(default_history_path()).sessions()) == len(before) + 1
+
+
+def test_the_review_marks_every_rep_fault_and_says_which_were_spoken(good_morning_review):
+    """The table said "no pause" on 4 reps while the chart marked 2 (cues have a cooldown)."""
+    report = good_morning_review.report
+    faults = [(r.index, f) for r in report.rep_details for f in r.faults]
+    assert faults, "the clip has rep faults"
+    rows = review.rep_rows(report)
+    said = sum(row["Faults"].count("(said)") for row in rows)
+    cued = {c.code for c in review.fault_cues(report)}
+    assert 0 < said <= len(review.fault_cues(report)) and said < len(faults)
+    assert all(f.replace("_", " ") in rows[i - 1]["Faults"] for i, f in faults)
+    spec = review.angle_chart(report, _ex("good_morning")).to_dict()
+    marks = [layer for layer in spec["layer"] if layer["mark"].get("shape") == "triangle-down"]
+    (mark_data,) = [spec["datasets"][layer["data"]["name"]] for layer in marks]
+    assert len(mark_data) == len(faults)  # every rep fault, said or not
+    assert {m["said"] for m in mark_data} == {"said", "not said"} and cued
+
+
+def test_the_chart_axis_fits_the_working_range_and_draws_the_target_band():
+    """The lumbar extension's chart ran -300..100 (values reached -269 sitting back on the
+    heels), squashing the 0-60 deg press-ups flat."""
+    ex = _ex("lumbar_extension")
+    low, high = review.target_band(ex)
+    assert (low, high) == (ex.rep.enter_above, ex.fault("hyperextension").above)
+    y_low, y_high = review.chart_range([-269.0, -150.0, 0.0, 48.0, 62.0], (low, high), (0.0, 90.0))
+    assert y_low == 0.0 and 62.0 < y_high <= 90.0
+    hinge = _ex("good_morning")
+    assert review.target_band(hinge)[0] == hinge.rep.enter_above

@@ -74,6 +74,7 @@ class LiveProcessor:
         self._history = HistoryWriter(store_factory or _default_store)
         self._clock, self._wall_clock = clock, wall_clock
         self._watchdog: threading.Thread | None = None
+        self._stream_ends = 0  # streams that ended (Stop, camera gone, stalled), ever
         self._use(exercise, plan or SessionPlan.live(exercise))
 
     def _use(self, exercise: Exercise, plan: SessionPlan) -> None:
@@ -115,6 +116,13 @@ class LiveProcessor:
     def snapshot(self) -> LiveSnapshot:
         with self._lock:
             return self._snapshot
+
+    @property
+    def stream_ends(self) -> int:
+        """How many camera streams have ended so far: one more than at Start, without the
+        person pressing Stop, means the camera was lost."""
+        with self._lock:
+            return self._stream_ends
 
     # ---- the webrtc worker thread ----------------------------------------------------------
     def _get_estimator(self):
@@ -205,6 +213,7 @@ class LiveProcessor:
         with self._lock:
             self._close_locked()
             self._restart_on_frame = True
+            self._stream_ends += 1
         self._flush()
         est, self._estimator = self._estimator, None
         if est is not None:
@@ -227,6 +236,7 @@ class LiveProcessor:
             log.info("no camera frame for %.0f s: the session is saved as abandoned", STALL_S)
             self._close_locked()
             self._restart_on_frame = True
+            self._stream_ends += 1
         self._flush()
         return True
 
