@@ -54,7 +54,7 @@ def texts(at: AppTest) -> str:
 def test_page_renders_with_disclaimer_and_four_exercises(no_webrtc):
     at = run_app()
     assert any(DISCLAIMER in w.value for w in at.warning)
-    box = at.selectbox(key="exercise")
+    box = at.radio(key="exercise")
     from posecheck.engine.exercises import load_all
 
     lib = load_all()
@@ -72,7 +72,7 @@ def test_switching_exercise_shows_its_steps(no_webrtc):
     at = run_app()
     for ex_id in FOUR:
         ex = lib.exercises[ex_id]
-        at.selectbox(key="exercise").set_value(ex_id).run()
+        at.radio(key="exercise").set_value(ex_id).run()
         assert not at.exception
         page = texts(at)
         assert at.subheader[0].value == ex.name
@@ -87,8 +87,8 @@ def test_switching_exercise_shows_its_steps(no_webrtc):
 def test_switching_exercise_resets_the_live_count(no_webrtc):
     at = run_app()
     proc = at.session_state["live_processor"]
-    assert proc.exercise.id == at.selectbox(key="exercise").value
-    at.selectbox(key="exercise").set_value("hip_hinge").run()
+    assert proc.exercise.id == at.radio(key="exercise").value
+    at.radio(key="exercise").set_value("hip_hinge").run()
     assert at.session_state["live_processor"].exercise.id == "hip_hinge"
 
 
@@ -260,7 +260,7 @@ def test_session_controls_follow_the_prescription_and_set_the_plan(no_webrtc):
     plan = at.session_state["live_processor"].plan
     assert (plan.target_reps, plan.sets, plan.rest_s, plan.hold_s) == (6, 2, 60.0, 1.0)
     assert "Set 1 of 2" in texts(at) and "Rep 0 / 6" in texts(at)
-    at.selectbox(key="exercise").set_value("quadruped_hip_lift").run()
+    at.radio(key="exercise").set_value("quadruped_hip_lift").run()
     assert at.selectbox(key="side-quadruped_hip_lift").value == "both"
     assert at.session_state["live_processor"].plan.side == "both"
     assert not at.exception

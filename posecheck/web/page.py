@@ -53,8 +53,10 @@ def pick_exercise(lib: ExerciseLibrary) -> Exercise | None:
         st.error("No exercises are available.")
         return None
     ids = list(lib.exercises)
-    chosen = st.selectbox("Exercise", ids, format_func=lambda i: lib.exercises[i].name,
-                          key="exercise")
+    # a list, not a drop-down: every name is seen whole (the drop-down's one-line box cut
+    # "Lumbar extension without hyperextension" off) and each is a bigger target
+    chosen = st.radio("Exercise", ids, format_func=lambda i: lib.exercises[i].name,
+                      key="exercise")
     return lib.exercises[chosen]
 
 

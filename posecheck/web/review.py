@@ -227,9 +227,10 @@ def chart_title(report: Report) -> str:
 
 def chart_range(values: list[float], band: tuple[float, float] | None,
                 shown: tuple[float, float] | None) -> tuple[float, float]:
-    """The y axis: the values and the band, inside the angle's shown range, with a margin (the
+    """The y axis: the values and the band's lower edge (where the working range begins; its top
+    may be the end of the shown range), inside the angle's shown range, with a margin (the
     lumbar extension's axis ran -300..100 for a 0-60 deg working range)."""
-    points = list(values) + (list(band) if band else [])
+    points = list(values) + ([band[0]] if band else [])
     if not points:
         return shown or (0.0, 90.0)
     low, high = min(points), max(points)

@@ -14,16 +14,15 @@ PAGE_CSS = """
    is never the only signal */
 .st-key-start button, .st-key-stop button {min-height: 4.5rem; border: 3px solid #111}
 .st-key-start button p, .st-key-stop button p {font-size: 2.2rem; font-weight: 800}
-.st-key-start button {background: #1b6e3a; color: #fff}
-.st-key-stop button {background: #b3261e; color: #fff}
+.st-key-start button, .st-key-start button:hover, .st-key-start button:focus,
+.st-key-start button:active {background: #1b6e3a; color: #fff; border-color: #111}
+.st-key-stop button, .st-key-stop button:hover, .st-key-stop button:focus,
+.st-key-stop button:active {background: #b3261e; color: #fff; border-color: #111}
 /* every other button at least 44 px high */
 .stButton button, .stDownloadButton button {min-height: 2.75rem}
 /* the live video is never taller than the screen leaves room for (square or 4:3 camera) */
 .st-key-pc_video {max-width: calc(100vh - 340px)}
 /* the review's video fits the screen beside its count */
 [data-testid="stVideo"] video, video[data-testid="stVideo"] {max-height: calc(100vh - 120px)}
-/* the picker shows a long exercise name whole ("Lumbar extension without hyperextension") */
-[data-testid="stSidebar"] [data-baseweb="select"] div {white-space: normal; overflow: visible;
-  text-overflow: clip}
 </style>
 """
