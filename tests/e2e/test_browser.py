@@ -191,7 +191,7 @@ def test_review_flow_in_a_real_browser(browser_paths, server, data_dir, tmp_path
             60, "the annotated video's metadata")
         assert duration > 10, duration  # the clip is 19.4 s
         # Streamlit streams the sections below the video in after it: wait for the chart too
-        _wait(lambda: "Angle over time" in _body(driver), 30, "the angle chart")
+        _wait(lambda: "angle over time" in _body(driver), 30, "the angle chart")
         driver.execute_script("document.querySelector('video').scrollIntoView()")
         time.sleep(1)
         _shot(driver, "review.png")

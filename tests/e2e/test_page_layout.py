@@ -64,12 +64,25 @@ def _counter(driver):
     return driver.find_element("css selector", ".pc-live .pc-big")
 
 
-def _assert_session_controls_on_screen(driver, button: str) -> None:
+def _assert_session_controls_on_screen(driver, button: str, size=LAPTOP) -> None:
     boxes = {"the %s button" % button: _rect(driver, _page_button(driver, button)),
              "the video": _video_box(driver), "the rep counter": _rect(driver, _counter(driver))}
     print({k: {n: round(v) for n, v in b.items()} for k, b in boxes.items()})
     for what, box in boxes.items():
-        assert _on_screen(box), f"{what} is not inside the 1366x768 screen: {box}"
+        assert _on_screen(box, size), f"{what} is not inside the {size} screen: {box}"
+
+
+def test_a_full_hd_screen_shows_start_video_and_counter_too(browser_paths, server, tmp_path):
+    full_hd = (1920, 1080)
+    driver = _driver(browser_paths, tmp_path)
+    try:
+        _laptop(driver, full_hd)
+        driver.get(server[0])
+        _wait(lambda: "Not a medical device" in _body(driver), 60, "the page")
+        _wait(lambda: _counter(driver).text.strip() == "Rep 0 / 5", 30, "the board")
+        _assert_session_controls_on_screen(driver, "Start", full_hd)
+    finally:
+        driver.quit()
 
 
 def test_live_fits_a_laptop_screen_before_and_during_a_session(browser_paths, server, data_dir,
@@ -104,6 +117,9 @@ def test_live_fits_a_laptop_screen_before_and_during_a_session(browser_paths, se
         page = _body(driver)
         assert "If the browser blocked" not in page and "camera is off" not in page
         assert "folded while you exercise" in page  # the steps folded away
+        # Streamlit's own running indicator and its "Stop" link are not on show beside ours
+        assert not [h for h in driver.find_elements("css selector", "[data-testid=stHeader]")
+                    if "Stop" in h.text]
         _shot(driver, "live-mid-set.png")
 
         _wait(lambda: _counter(driver).text.strip().startswith("Rest"), 120, "the rest")
