@@ -261,3 +261,20 @@ def test_the_video_says_what_the_board_says_and_no_phase_while_resting(library):
         assert words.phase in ("", "ready", "hold", "get into position")  # plain words only
         seen.add(status.state)
     assert {COUNTING, REST} <= seen
+
+
+def test_the_camera_message_fits_the_moment():
+    """After a deliberate Stop the page said "If the browser blocked the camera..."."""
+    assert board.camera_message(False, False, False, False) == ("info", board.CAMERA_OFF)
+    assert board.camera_message(False, True, False, False) == ("info", board.STOPPED_BY_YOU)
+    assert "blocked" not in board.STOPPED_BY_YOU
+    assert board.camera_message(True, False, False, False) == ("info", board.STARTING)
+    assert board.camera_message(True, False, True, False) is None  # running: nothing to say
+    assert board.camera_message(True, False, False, True) == ("warning", board.CAMERA_LOST)
+
+
+def test_a_stream_that_ends_is_counted_so_the_page_can_tell_a_lost_camera(library, tmp_path):
+    proc = live.LiveProcessor(library.get("good_morning"), store_factory=lambda: HistoryStore(tmp_path / "h.sqlite3"))
+    assert proc.stream_ends == 0
+    proc.on_ended()
+    assert proc.stream_ends == 1

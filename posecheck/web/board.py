@@ -87,12 +87,18 @@ def camera_message(wanted: bool, stopped_by_you: bool, playing: bool,
     return "info", STARTING
 
 
-def board_html(snap: LiveSnapshot, playing: bool) -> str:
+def _idle_words(starting: bool) -> str:
+    return "Waiting for the camera." if starting else "Press Start to begin."
+
+
+def board_html(snap: LiveSnapshot, playing: bool, starting: bool = False) -> str:
+    """starting: Start was pressed and the camera is not running yet (or was refused): the
+    board then does not tell the person to press Start, which the button no longer says."""
     st: SessionStatus | None = snap.session
     words = html.escape(latest_words(snap.said, snap.t)) if playing else ""
     parts = ['<div class="pc-live">']
     if st is None:
-        parts.append('<div class="pc-cue">Press Start to begin.</div></div>')
+        parts.append(f'<div class="pc-cue">{_idle_words(starting)}</div></div>')
         return "".join(parts)
     if st.state in (DONE, STOPPED):
         title = "All sets done" if st.state == DONE else "Session ended"
@@ -117,7 +123,7 @@ def board_html(snap: LiveSnapshot, playing: bool) -> str:
         if playing:
             words = words or "Get into the start position and hold still."
     if not playing:
-        words = "Press Start to begin." if st.state == GETTING_READY else "The camera is off."
+        words = _idle_words(starting) if st.state == GETTING_READY else "The camera is off."
     parts.append(f'<div class="pc-cue">{words or "&nbsp;"}</div>')
     if st.sets:
         parts.append(f'<div class="pc-done">Done so far: {st.total_reps} reps</div>')

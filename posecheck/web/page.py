@@ -269,7 +269,7 @@ def live_section(ex: Exercise, start_stream=None, poll_s: float = 0.3) -> None:
 
     if not playing:
         snap = processor.snapshot()
-        shown.markdown(board.board_html(snap, False), unsafe_allow_html=True)
+        shown.markdown(board.board_html(snap, False, starting=wanted), unsafe_allow_html=True)
         said_box.markdown(speech.transcript_html(snap.said), unsafe_allow_html=True)
         camera_note()
         return
