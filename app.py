@@ -5,23 +5,21 @@ import streamlit as st
 from posecheck.web import page
 
 st.set_page_config(page_title="posecheck - exercise form check", page_icon="🧍", layout="wide")
-st.title("posecheck")
+page.style()
 page.disclaimer()
 
 lib = page.library()
 page.library_errors(lib)
 with st.sidebar:
+    st.title("posecheck")
     exercise = page.pick_exercise(lib)
     mode = st.radio("Section", ["Live", "Review a video", "History"], key="mode")
 if mode == "History":
-    st.header("History")
+    st.subheader("History")
     page.history_section()
 elif exercise is not None:
-    page.exercise_info(exercise)
-    st.divider()
+    st.subheader(exercise.name)
     if mode == "Live":
-        st.header("Live")
-        page.live_section(exercise)
+        page.live_section(exercise)  # its instructions fold away once the camera runs
     else:
-        st.header("Review a video")
         page.review_section(exercise)

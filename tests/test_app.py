@@ -27,7 +27,7 @@ def no_webrtc(monkeypatch):
     """AppTest cannot run WebRTC: replace the one call into streamlit-webrtc."""
     calls = []
 
-    def fake(processor, key="live"):
+    def fake(processor, playing, key="live"):
         calls.append(processor)
         return SimpleNamespace(state=SimpleNamespace(playing=False), video_processor=None)
 
@@ -54,7 +54,7 @@ def texts(at: AppTest) -> str:
 def test_page_renders_with_disclaimer_and_four_exercises(no_webrtc):
     at = run_app()
     assert any(DISCLAIMER in w.value for w in at.warning)
-    box = at.selectbox(key="exercise")
+    box = at.radio(key="exercise")
     from posecheck.engine.exercises import load_all
 
     lib = load_all()
@@ -72,7 +72,7 @@ def test_switching_exercise_shows_its_steps(no_webrtc):
     at = run_app()
     for ex_id in FOUR:
         ex = lib.exercises[ex_id]
-        at.selectbox(key="exercise").set_value(ex_id).run()
+        at.radio(key="exercise").set_value(ex_id).run()
         assert not at.exception
         page = texts(at)
         assert at.subheader[0].value == ex.name
@@ -87,8 +87,8 @@ def test_switching_exercise_shows_its_steps(no_webrtc):
 def test_switching_exercise_resets_the_live_count(no_webrtc):
     at = run_app()
     proc = at.session_state["live_processor"]
-    assert proc.exercise.id == at.selectbox(key="exercise").value
-    at.selectbox(key="exercise").set_value("hip_hinge").run()
+    assert proc.exercise.id == at.radio(key="exercise").value
+    at.radio(key="exercise").set_value("hip_hinge").run()
     assert at.session_state["live_processor"].exercise.id == "hip_hinge"
 
 
@@ -260,7 +260,7 @@ def test_session_controls_follow_the_prescription_and_set_the_plan(no_webrtc):
     plan = at.session_state["live_processor"].plan
     assert (plan.target_reps, plan.sets, plan.rest_s, plan.hold_s) == (6, 2, 60.0, 1.0)
     assert "Set 1 of 2" in texts(at) and "Rep 0 / 6" in texts(at)
-    at.selectbox(key="exercise").set_value("quadruped_hip_lift").run()
+    at.radio(key="exercise").set_value("quadruped_hip_lift").run()
     assert at.selectbox(key="side-quadruped_hip_lift").value == "both"
     assert at.session_state["live_processor"].plan.side == "both"
     assert not at.exception
@@ -301,3 +301,33 @@ def test_a_review_of_several_sets_shows_them_and_saves_to_the_history_on_request
     assert len(new) == 1 and new[0].source == "video" and [s.rep_count for s in new[0].sets] == [5, 5]
     at.run()  # a rerun does not save it twice
     assert len(HistoryStore(default_history_path()).sessions()) == len(before) + 1
+
+
+def test_the_review_marks_every_rep_fault_and_says_which_were_spoken(good_morning_review):
+    """The table said "no pause" on 4 reps while the chart marked 2 (cues have a cooldown)."""
+    report = good_morning_review.report
+    faults = [(r.index, f) for r in report.rep_details for f in r.faults]
+    assert faults, "the clip has rep faults"
+    rows = review.rep_rows(report)
+    said = sum(row["Faults"].count("(said)") for row in rows)
+    cued = {c.code for c in review.fault_cues(report)}
+    assert 0 < said <= len(review.fault_cues(report)) and said < len(faults)
+    assert all(f.replace("_", " ") in rows[i - 1]["Faults"] for i, f in faults)
+    spec = review.angle_chart(report, _ex("good_morning")).to_dict()
+    marks = [layer for layer in spec["layer"] if layer["mark"].get("shape") == "triangle-down"]
+    (mark_data,) = [spec["datasets"][layer["data"]["name"]] for layer in marks]
+    assert len(mark_data) == len(faults)  # every rep fault, said or not
+    assert {m["said"] for m in mark_data} == {"said", "not said"} and cued
+
+
+def test_the_chart_axis_fits_the_working_range_and_draws_the_target_band():
+    """The lumbar extension's chart ran -300..100 (values reached -269 sitting back on the
+    heels), squashing the 0-60 deg press-ups flat."""
+    ex = _ex("lumbar_extension")
+    low, high = review.target_band(ex)
+    # from lying flat (0) plus the standard target, up to where the arch is forced
+    assert (low, high) == (ex.rep.target, ex.fault("hyperextension").above)
+    y_low, y_high = review.chart_range([-269.0, -150.0, 0.0, 48.0, 62.0], (low, high), (0.0, 90.0))
+    assert y_low == 0.0 and 62.0 < y_high <= 90.0
+    hinge = _ex("good_morning")
+    assert review.target_band(hinge)[0] == hinge.rep.target

@@ -88,3 +88,21 @@ def test_the_quadruped_video_writes_the_lift_angle_at_the_knee(library):
     without = np.zeros((h, w, 3), np.uint8)
     annotator.annotate(without, state)
     assert without.any() and not without[near_knee].any()
+
+
+def test_every_angle_has_the_range_a_person_reads():
+    for f in FEATURES:
+        if f.angle:
+            assert f.shown is not None and f.shown[0] < f.shown[1], f
+    with pytest.raises(ValueError, match="the range a person reads"):
+        FeatureSpec("new_angle", "trunk", "deg", "new", "hip")
+
+
+def test_the_lumbar_extension_reads_no_lift_in_childs_pose_not_minus_160(library):
+    """Sitting back on the heels the feature is about -160: the video wrote "back -160"."""
+    from posecheck.engine.feature_table import FEATURE_BY_NAME
+
+    back = FEATURE_BY_NAME["lumbar_extension"]
+    assert back.as_shown(-160.0) == 0.0
+    assert back.as_shown(42.0) == 42.0
+    assert FEATURE_BY_NAME["trunk_lean"].as_shown(75.0) == 75.0

@@ -160,3 +160,24 @@ def test_dates_are_shown_in_local_time():
     assert when == datetime(2025, 3, 2, 10, 15, tzinfo=timezone.utc)  # the same instant
     assert when.utcoffset() == datetime(2025, 3, 2, 10, 15).astimezone().utcoffset()
     assert hv.date_text(rec) == when.strftime("%Y-%m-%d %H:%M")
+
+
+def test_the_chart_names_each_session_by_the_time_the_table_shows(three_sessions):
+    """A time axis picked its own ticks (":48"; "11:39, :30, 11:40" in 12-hour time beside a
+    table saying 23:38): the chart's x values are now the table's own Date texts."""
+    with HistoryStore(three_sessions) as store:
+        records = store.sessions()
+    table = [row["Date"] for row in hv.session_rows(records)]
+    spec = hv.progress_chart(records).to_dict()
+    (data,) = spec["datasets"].values()
+    assert sorted({row["when"] for row in data}) == sorted(table)
+    assert all(panel["encoding"]["x"]["field"] == "when" for panel in spec["hconcat"])
+    assert all(":" in t and len(t.split()[-1]) == 5 for t in table)  # 24-hour HH:MM
+
+
+def test_the_side_column_is_left_out_when_no_session_has_a_side(three_sessions):
+    with HistoryStore(three_sessions) as store:
+        records = store.sessions()
+    assert "Side" not in hv.session_rows(records)[0]
+    rec = make_session(4, "quadruped_hip_lift", side="both", sets=[])
+    assert hv.session_rows([rec])[0]["Side"] == "both"

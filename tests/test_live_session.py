@@ -235,3 +235,46 @@ def test_the_video_shows_the_count_of_the_set_and_only_the_cues_said(library):
         hidden += state.cue is not None and shown.cue is None
     assert state.reps == 7 and shown.reps == 2
     assert hidden  # the engine's own "ready" (the session says its own a second later)
+
+
+def test_the_video_says_what_the_board_says_and_no_phase_while_resting(library):
+    """During a rest the video said "Reps 0" and "in range" while the board said 5 were done."""
+    from posecheck.engine.exercise_engine import ExerciseEngine
+    from posecheck.engine.session import COUNTING, REST, Session
+    from posecheck.sinks.overlay import Overlay
+
+    ex = library.get("good_morning")
+    engine, session = ExerciseEngine(ex), Session(ex, SessionPlan.live(ex, sets=2, rest_s=20.0))
+    overlay, said, seen = Overlay(ex), [], set()
+    keys = reps(HINGE, STAND, 5) + reps(HINGE, STAND, 2)  # the last two fall into the rest
+    for t, pose in poses(synth.standing, STAND, keys):
+        state = engine.update(pose, t)
+        said += session.update(state).announcements
+        status = session.status(t)
+        words = live.video_words(overlay, live.video_state(state, status, said), status)
+        big = board.board_html(live.LiveSnapshot("good_morning", session=status, t=t), True)
+        if status.state == REST:
+            assert words.count == f"Rest {int(np.ceil(status.rest_left_s))} s" and words.phase == ""
+            assert words.count in big
+        elif status.state == COUNTING:
+            assert words.count == f"Rep {status.reps} / 5" and words.count in big
+        assert words.phase in ("", "ready", "hold", "get into position")  # plain words only
+        seen.add(status.state)
+    assert {COUNTING, REST} <= seen
+
+
+def test_the_camera_message_fits_the_moment():
+    """After a deliberate Stop the page said "If the browser blocked the camera..."."""
+    assert board.camera_message(False, False, False, False) == ("info", board.CAMERA_OFF)
+    assert board.camera_message(False, True, False, False) == ("info", board.STOPPED_BY_YOU)
+    assert "blocked" not in board.STOPPED_BY_YOU
+    assert board.camera_message(True, False, False, False) == ("info", board.STARTING)
+    assert board.camera_message(True, False, True, False) is None  # running: nothing to say
+    assert board.camera_message(True, False, False, True) == ("warning", board.CAMERA_LOST)
+
+
+def test_a_stream_that_ends_is_counted_so_the_page_can_tell_a_lost_camera(library, tmp_path):
+    proc = live.LiveProcessor(library.get("good_morning"), store_factory=lambda: HistoryStore(tmp_path / "h.sqlite3"))
+    assert proc.stream_ends == 0
+    proc.on_ended()
+    assert proc.stream_ends == 1

@@ -39,12 +39,21 @@ class FeatureSpec:
     label: str | None = None  # the word written beside the value on the video
     joint: str | None = None  # the joint (landmarks.JOINT_NAMES) it is written at; None: not drawn
     not_drawn: str = ""  # why a feature has no place on the body
+    # the values a person reads (on the video, in charts): a value outside is shown at the
+    # nearer end, because there the number stops meaning what its word says (the lumbar
+    # extension reads -160 sitting back on the heels: that is "no lift", not a lift of -160).
+    # Every angle has one.
+    shown: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
         if self.joint is None and not self.not_drawn:
             raise ValueError(f"feature {self.name}: say where it is drawn, or why it is not")
         if self.joint is not None and (self.joint not in L.JOINT_NAMES or not self.label):
             raise ValueError(f"feature {self.name}: drawn needs a label and a known joint")
+        if self.angle and self.shown is None:
+            raise ValueError(f"feature {self.name}: an angle needs the range a person reads")
+        if self.shown is not None and not self.shown[0] < self.shown[1]:
+            raise ValueError(f"feature {self.name}: its shown range must run low to high")
 
     @property
     def sided(self) -> bool:
@@ -58,6 +67,12 @@ class FeatureSpec:
     def drawn(self) -> bool:
         return self.joint is not None
 
+    def as_shown(self, value: float) -> float:
+        """The value as a person reads it: inside the shown range."""
+        if self.shown is None:
+            return value
+        return min(self.shown[1], max(self.shown[0], value))
+
 
 _A_VIEW = "says how the camera sees the body, not how a joint is bent"
 
@@ -65,35 +80,35 @@ FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("shoulder_width_ratio", VIEW_GROUP, "ratio", not_drawn=_A_VIEW),
     FeatureSpec("frontalness", VIEW_GROUP, "ratio", not_drawn=_A_VIEW),
     # from the midpoints of both shoulders and both hips
-    FeatureSpec("trunk_lean", "trunk", DEG, "trunk", "hip"),
+    FeatureSpec("trunk_lean", "trunk", DEG, "trunk", "hip", shown=(-90.0, 180.0)),
     FeatureSpec("torso_px", "trunk", "px",
                 not_drawn="the torso's length in pixels: a scale other features divide by"),
-    FeatureSpec("shoulder_tilt", "trunk", DEG, "tilt", "shoulder"),
+    FeatureSpec("shoulder_tilt", "trunk", DEG, "tilt", "shoulder", shown=(-45.0, 45.0)),
     FeatureSpec("shoulder_x_torso", "trunk", "torso lengths",
                 not_drawn="where the shoulders are in the image: a position, not an angle on the body"),
     FeatureSpec("shoulder_y_torso", "trunk", "torso lengths",
                 not_drawn="where the shoulders are in the image: a position, not an angle on the body"),
     # on the side nearer the camera
-    FeatureSpec("hip_flexion", "sagittal", DEG, "hip", "hip"),
-    FeatureSpec("knee_flexion", "sagittal", DEG, "knee", "knee"),
-    FeatureSpec("elbow_flexion", "sagittal", DEG, "elbow", "elbow"),
-    FeatureSpec("knee_flexion_{side}", "sided", DEG, "knee", "knee"),
-    FeatureSpec("elbow_flexion_{side}", "sided", DEG, "elbow", "elbow"),
+    FeatureSpec("hip_flexion", "sagittal", DEG, "hip", "hip", shown=(0.0, 180.0)),
+    FeatureSpec("knee_flexion", "sagittal", DEG, "knee", "knee", shown=(0.0, 180.0)),
+    FeatureSpec("elbow_flexion", "sagittal", DEG, "elbow", "elbow", shown=(0.0, 180.0)),
+    FeatureSpec("knee_flexion_{side}", "sided", DEG, "knee", "knee", shown=(0.0, 180.0)),
+    FeatureSpec("elbow_flexion_{side}", "sided", DEG, "elbow", "elbow", shown=(0.0, 180.0)),
     # lying on the floor
-    FeatureSpec("trunk_elevation", "floor", DEG, "trunk", "shoulder"),
-    FeatureSpec("lumbar_extension", "floor", DEG, "back", "hip"),
-    FeatureSpec("head_pitch", "head", DEG, "head", "ear"),
-    FeatureSpec("neck_flexion", "head", DEG, "neck", "shoulder"),
-    FeatureSpec("gaze_elevation", "head", DEG, "gaze", "nose"),
+    FeatureSpec("trunk_elevation", "floor", DEG, "trunk", "shoulder", shown=(-90.0, 90.0)),
+    FeatureSpec("lumbar_extension", "floor", DEG, "back", "hip", shown=(0.0, 90.0)),
+    FeatureSpec("head_pitch", "head", DEG, "head", "ear", shown=(-90.0, 90.0)),
+    FeatureSpec("neck_flexion", "head", DEG, "neck", "shoulder", shown=(0.0, 180.0)),
+    FeatureSpec("gaze_elevation", "head", DEG, "gaze", "nose", shown=(-90.0, 90.0)),
     # in 3D world landmarks
-    FeatureSpec("thigh_lift_{side}", "world", DEG, "lift", "knee"),
-    FeatureSpec("trunk_roll", "world", DEG, "roll", "shoulder"),
-    FeatureSpec("trunk_pitch", "world", DEG, "pitch", "hip"),
-    FeatureSpec("leg_abduction_{side}", "world", DEG, "leg", "knee"),
-    FeatureSpec("thigh_back_{side}", "world", DEG, "leg back", "hip"),
+    FeatureSpec("thigh_lift_{side}", "world", DEG, "lift", "knee", shown=(0.0, 120.0)),
+    FeatureSpec("trunk_roll", "world", DEG, "roll", "shoulder", shown=(-90.0, 90.0)),
+    FeatureSpec("trunk_pitch", "world", DEG, "pitch", "hip", shown=(-90.0, 90.0)),
+    FeatureSpec("leg_abduction_{side}", "world", DEG, "leg", "knee", shown=(-90.0, 90.0)),
+    FeatureSpec("thigh_back_{side}", "world", DEG, "leg back", "hip", shown=(-90.0, 90.0)),
     # not an angle: written with two decimals (a whole number would only ever read 0 or 1)
     FeatureSpec("knee_height_{side}", "world", "thigh lengths", "height", "knee"),
-    FeatureSpec("thigh_from_down_{side}", "thigh_2d", DEG, "thigh", "knee"),
+    FeatureSpec("thigh_from_down_{side}", "thigh_2d", DEG, "thigh", "knee", shown=(0.0, 180.0)),
 )
 
 FEATURE_BY_NAME: dict[str, FeatureSpec] = {f.name: f for f in FEATURES}

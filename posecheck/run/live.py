@@ -9,6 +9,7 @@ thread reads a lock-protected snapshot of the latest state.
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 import uuid
@@ -20,7 +21,8 @@ from datetime import datetime, timezone
 from .frame_loop import FrameLoop
 from ..engine.exercise_engine import EngineState
 from ..engine.exercises import Exercise
-from ..engine.session import Announcement, Session, SessionPlan, SessionStatus, cue_key
+from ..engine.session import (COUNTING, DONE, REST, STOPPED, Announcement, Session, SessionPlan,
+                              SessionStatus, cue_key)
 from ..sinks.base import FrameResult
 from ..sinks.history_writer import HistoryWriter, SessionHistory
 
@@ -72,6 +74,7 @@ class LiveProcessor:
         self._history = HistoryWriter(store_factory or _default_store)
         self._clock, self._wall_clock = clock, wall_clock
         self._watchdog: threading.Thread | None = None
+        self._stream_ends = 0  # streams that ended (Stop, camera gone, stalled), ever
         self._use(exercise, plan or SessionPlan.live(exercise))
 
     def _use(self, exercise: Exercise, plan: SessionPlan) -> None:
@@ -115,6 +118,13 @@ class LiveProcessor:
         with self._lock:
             return self._snapshot
 
+    @property
+    def stream_ends(self) -> int:
+        """How many camera streams have ended so far: one more than at Start, without the
+        person pressing Stop, means the camera was lost."""
+        with self._lock:
+            return self._stream_ends
+
     # ---- the webrtc worker thread ----------------------------------------------------------
     def _get_estimator(self):
         if self._estimator is None:
@@ -156,9 +166,10 @@ class LiveProcessor:
                 said=tuple(self._said), history_note=self._history.failure)
             overlay = self._overlay
             shown = video_state(state, self._snapshot.session, self._said)
+            words = video_words(overlay, shown, self._snapshot.session)
         self._flush()
         # drawing needs no lock: the page thread only ever reads the snapshot
-        return overlay.draw(rgb, shown)
+        return overlay.draw(rgb, shown, words)
 
     def _ended(self) -> bool:
         """The session can count no more: its last set is done, or it was closed."""
@@ -203,6 +214,7 @@ class LiveProcessor:
         with self._lock:
             self._close_locked()
             self._restart_on_frame = True
+            self._stream_ends += 1
         self._flush()
         est, self._estimator = self._estimator, None
         if est is not None:
@@ -225,6 +237,7 @@ class LiveProcessor:
             log.info("no camera frame for %.0f s: the session is saved as abandoned", STALL_S)
             self._close_locked()
             self._restart_on_frame = True
+            self._stream_ends += 1
         self._flush()
         return True
 
@@ -263,6 +276,27 @@ def video_state(state, status: SessionStatus | None, said) -> EngineState:
     said_cue = state.cue is not None and any(a.key == cue_key(state.cue) for a in said)
     return replace(state, reps=status.reps if status else 0, reps_by_side={},
                    cue=state.cue if said_cue else None)
+
+
+def video_words(overlay, state: EngineState, status: SessionStatus | None):
+    """The video's count and phase words, as the board says them: the set's rep against its
+    target, the rest countdown, the end. During a rest the engine's phase is not shown (it
+    said "in range" to a person resting in a down-dog)."""
+    from ..sinks.overlay import VideoWords
+
+    own = overlay.words(state)
+    if status is None:
+        return own
+    target = f" / {status.target}" if status.target else ""
+    if status.state == REST:
+        return VideoWords(f"Rest {int(math.ceil(status.rest_left_s or 0))} s", "")
+    if status.state == DONE:
+        return VideoWords("All sets done", "")
+    if status.state == STOPPED:
+        return VideoWords("Session ended", "")
+    if status.state == COUNTING:
+        return VideoWords(f"Rep {status.reps}{target}", own.phase)
+    return VideoWords(f"Rep 0{target}", own.phase)  # getting ready: the start position
 
 
 def _default_store():

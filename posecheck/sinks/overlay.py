@@ -7,6 +7,7 @@ RGB because frames stay RGB from decode to encode.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -22,8 +23,33 @@ NEAR, FAR = (60, 220, 255), (150, 150, 150)
 GOOD, WARN, BAD = (80, 220, 100), (255, 200, 40), (255, 70, 70)
 _FONT = cv2.FONT_HERSHEY_SIMPLEX
 
-PHASE_WORDS = {SETUP: "get into position", START: "ready", MOVING: "going",
-               WORKING: "in range", RETURNING: "coming back"}
+# The phase as a person says it, or nothing: the engine's own names ("working", "returning")
+# and the old words ("going", "in range", "coming back") were jargon to the people they were
+# shown to. Which way "moving" goes differs by exercise (down for a hinge, up for a press-up),
+# so the moving phases say nothing; the working end says "hold" where the exercise holds or
+# pauses there, else that the person went far enough.
+PHASE_WORDS = {SETUP: "get into position", START: "ready", MOVING: "", WORKING: "far enough",
+               RETURNING: ""}
+HOLD_WORD = "hold"
+
+
+def phase_word(exercise: Exercise, phase: str, conditions=()) -> str:
+    if "not_visible" in conditions:
+        return "can't see you"
+    if "wrong_view" in conditions:
+        return "turn to the side" if exercise.view == "side" else "turn to face the camera"
+    if phase == WORKING and (exercise.prescription.hold_s or exercise.prescription.pause_s):
+        return HOLD_WORD
+    return PHASE_WORDS.get(phase, "")
+
+
+@dataclass(frozen=True)
+class VideoWords:
+    """What the status band says instead of the engine's running count and phase: the live page
+    gives its session's words, so the video and the board never disagree ("Reps 0" on the
+    video while the board said 5 were done)."""
+    count: str
+    phase: str
 
 
 def _scale(image: np.ndarray) -> float:
@@ -38,7 +64,7 @@ def _text(img, text, org, scale, colour, thickness=2) -> None:
 class SkeletonAnnotator:
     """Bones and joints; the side facing the camera bright, the far side grey."""
 
-    def annotate(self, image: np.ndarray, state: EngineState) -> None:
+    def annotate(self, image: np.ndarray, state: EngineState, words: VideoWords | None = None) -> None:
         pose = state.pose
         if pose is None:
             return
@@ -67,7 +93,7 @@ class AngleAnnotator:
     def __init__(self, exercise: Exercise):
         self.features = [FEATURE_BY_NAME[n] for n in exercise.features if FEATURE_BY_NAME[n].drawn]
 
-    def annotate(self, image: np.ndarray, state: EngineState) -> None:
+    def annotate(self, image: np.ndarray, state: EngineState, words: VideoWords | None = None) -> None:
         if state.pose is None or state.features is None:
             return
         h, w = image.shape[:2]
@@ -83,6 +109,7 @@ class AngleAnnotator:
             while any(abs(x - ux) < 60 * s and abs(y - uy) < 22 * s for ux, uy in used):
                 y += int(24 * s)  # keep two labels at one joint readable
             used.append((x, y))
+            value = spec.as_shown(value)
             number = f"{value:.0f}" if spec.angle else f"{value:.2f}"  # whole degrees
             _text(image, f"{spec.label} {number}", (x + int(10 * s), y), 0.55 * s, WHITE,
                   max(1, int(1.5 * s)))
@@ -94,20 +121,24 @@ class StatusAnnotator:
     def __init__(self, exercise: Exercise):
         self.exercise = exercise
 
-    def annotate(self, image: np.ndarray, state: EngineState) -> None:
-        h, w = image.shape[:2]
-        s = _scale(image)
-        band = int(70 * s)
-        image[:band] = cv2.convertScaleAbs(image[:band], alpha=0.35)  # darken, no float copy
+    def words(self, state: EngineState) -> VideoWords:
+        """The engine's own count and phase (a video file: no sets, no rest)."""
         if self.exercise.sided:
             count = "  ".join(f"{k[0].upper()} {v}" for k, v in state.reps_by_side.items())
             reps = f"Reps {state.reps} ({count})"
         else:
             reps = f"Reps {state.reps}"
-        _text(image, reps, (int(12 * s), int(30 * s)), 0.9 * s, WHITE, max(2, int(2 * s)))
-        phase = "not visible" if "not_visible" in state.conditions else \
-            "wrong view" if "wrong_view" in state.conditions else PHASE_WORDS.get(state.phase, state.phase)
-        _text(image, phase, (int(12 * s), int(60 * s)), 0.6 * s, NEAR, max(1, int(1.5 * s)))
+        return VideoWords(reps, phase_word(self.exercise, state.phase, state.conditions))
+
+    def annotate(self, image: np.ndarray, state: EngineState, words: VideoWords | None = None) -> None:
+        h, w = image.shape[:2]
+        s = _scale(image)
+        band = int(70 * s)
+        image[:band] = cv2.convertScaleAbs(image[:band], alpha=0.35)  # darken, no float copy
+        words = words or self.words(state)
+        _text(image, words.count, (int(12 * s), int(30 * s)), 0.9 * s, WHITE, max(2, int(2 * s)))
+        if words.phase:
+            _text(image, words.phase, (int(12 * s), int(60 * s)), 0.6 * s, NEAR, max(1, int(1.5 * s)))
         cue = state.cue
         if cue is not None:
             colour = GOOD if cue.code in ("good_rep", "ready") else BAD if cue.priority <= 1 else WARN
@@ -123,10 +154,16 @@ class Overlay:
     """All annotators for one exercise, applied in order."""
 
     def __init__(self, exercise: Exercise):
-        self.annotators = [SkeletonAnnotator(), AngleAnnotator(exercise), StatusAnnotator(exercise)]
+        self.status = StatusAnnotator(exercise)
+        self.annotators = [SkeletonAnnotator(), AngleAnnotator(exercise), self.status]
 
-    def draw(self, image: np.ndarray, state: EngineState) -> np.ndarray:
+    def words(self, state: EngineState) -> VideoWords:
+        """The count and phase a video file's frame shows."""
+        return self.status.words(state)
+
+    def draw(self, image: np.ndarray, state: EngineState, words: VideoWords | None = None) -> np.ndarray:
+        """words: the live session's count and phase, instead of the engine's."""
         out = image if image.flags.writeable else image.copy()
         for annotator in self.annotators:
-            annotator.annotate(out, state)
+            annotator.annotate(out, state, words)
         return out

@@ -42,24 +42,63 @@ def _side(side: str | None) -> str:
 
 
 def summary_html(sets: tuple[SetRecord, ...]) -> str:
+    """One row per set; a fault per line ("no pause x5" wrapped over three lines when the
+    faults shared one cell); no Side column for an exercise without sides, no Partial column
+    when no rep fell short."""
     if not sets:
         return ""
+    sided = any(s.side for s in sets)
+    partial = any(s.partial_reps for s in sets)
+    head = ["Set", *(["Side"] if sided else []), "Reps", *(["Partial"] if partial else []),
+            "Form"]
     rows = []
     for s in sets:
-        faults = ", ".join(f"{k.replace('_', ' ')} x{v}" for k, v in s.fault_counts.items()) or "none"
-        rows.append(f"<tr><td>{s.index}</td><td>{html.escape(s.side or '')}</td>"
-                    f"<td>{s.rep_count} / {s.target_reps}</td><td>{s.partial_reps}</td>"
-                    f"<td>{html.escape(faults)}</td></tr>")
-    return ('<table class="pc-summary"><tr><th>Set</th><th>Side</th><th>Reps</th>'
-            f'<th>Partial</th><th>Faults</th></tr>{"".join(rows)}</table>')
+        faults = "<br>".join(html.escape(f"{k.replace('_', ' ')} \u00d7{v}")
+                             for k, v in s.fault_counts.items()) or "good"
+        cells = [str(s.index), *([html.escape(s.side or "")] if sided else []),
+                 f"{s.rep_count} / {s.target_reps}", *([str(s.partial_reps)] if partial else []),
+                 faults]
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    header = "".join(f"<th>{h}</th>" for h in head)
+    return f'<table class="pc-summary"><tr>{header}</tr>{"".join(rows)}</table>'
 
 
-def board_html(snap: LiveSnapshot, playing: bool) -> str:
+# What the page says about the camera, fitted to the moment (after a deliberate Stop it said
+# "If the browser blocked the camera..."). Pure: page.py passes in what it knows.
+CAMERA_OFF = "The camera is off. Press Start (or the space bar) and allow the camera."
+STOPPED_BY_YOU = "You stopped the session; it is saved in your history. Press Start for a new one."
+STARTING = ("Starting the camera... If the browser blocked the camera, allow it (the camera "
+            "icon in the address bar), then press Stop and Start again.")
+CAMERA_LOST = ("The camera stopped sending video. Check that it is connected and not used by "
+               "another program, then press Stop and Start again.")
+
+
+def camera_message(wanted: bool, stopped_by_you: bool, playing: bool,
+                   lost: bool) -> tuple[str, str] | None:
+    """(kind, sentence) for the camera's state, or None while it runs. kind: info or warning.
+    wanted: the person pressed Start (not Stop); lost: the stream ended since that Start
+    without a Stop (camera unplugged, no frames for a while)."""
+    if not wanted:
+        return ("info", STOPPED_BY_YOU) if stopped_by_you else ("info", CAMERA_OFF)
+    if lost:
+        return "warning", CAMERA_LOST
+    if playing:
+        return None
+    return "info", STARTING
+
+
+def _idle_words(starting: bool) -> str:
+    return "Waiting for the camera." if starting else "Press Start to begin."
+
+
+def board_html(snap: LiveSnapshot, playing: bool, starting: bool = False) -> str:
+    """starting: Start was pressed and the camera is not running yet (or was refused): the
+    board then does not tell the person to press Start, which the button no longer says."""
     st: SessionStatus | None = snap.session
     words = html.escape(latest_words(snap.said, snap.t)) if playing else ""
     parts = ['<div class="pc-live">']
     if st is None:
-        parts.append('<div class="pc-cue">Press Start to begin.</div></div>')
+        parts.append(f'<div class="pc-cue">{_idle_words(starting)}</div></div>')
         return "".join(parts)
     if st.state in (DONE, STOPPED):
         title = "All sets done" if st.state == DONE else "Session ended"
@@ -84,7 +123,7 @@ def board_html(snap: LiveSnapshot, playing: bool) -> str:
         if playing:
             words = words or "Get into the start position and hold still."
     if not playing:
-        words = "Press Start to begin." if st.state == GETTING_READY else "The camera is off."
+        words = _idle_words(starting) if st.state == GETTING_READY else "The camera is off."
     parts.append(f'<div class="pc-cue">{words or "&nbsp;"}</div>')
     if st.sets:
         parts.append(f'<div class="pc-done">Done so far: {st.total_reps} reps</div>')

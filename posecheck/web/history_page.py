@@ -78,13 +78,15 @@ def session_label(rec: SessionRecord) -> str:
 
 
 def session_rows(records: list[SessionRecord]) -> list[dict]:
+    """One row per session; no Side column when no session has a side."""
+    sided = any(rec.side for rec in records)
     rows = []
     for rec in records:
         rng = average_range(rec)
         rows.append({
             "Date": date_text(rec),
             "Exercise": rec.exercise_name,
-            "Side": rec.side or "",
+            **({"Side": rec.side or ""} if sided else {}),
             "From": "video" if rec.source == SOURCE_VIDEO else "live",
             "Status": STATUS_TEXT.get(rec.status, rec.status),
             "Sets": f"{len(rec.sets)} of {rec.planned_sets}",
@@ -96,15 +98,25 @@ def session_rows(records: list[SessionRecord]) -> list[dict]:
 
 
 def progress_frame(records: list[SessionRecord]):
-    """One row per session, oldest first: what the progress charts plot."""
+    """One row per session, oldest first: what the progress charts plot. `when` is the
+    session's time as the table writes it (a time axis chose its own ticks: one session showed
+    only ":48", two showed "11:39, :30, 11:40" in 12-hour time beside a table saying 23:38)."""
     import pandas as pd
 
-    rows = [{"date": started(rec).replace(tzinfo=None), "exercise": rec.exercise_name,
-             "reps": rec.total_reps, "range_deg": average_range(rec),
+    rows = [{"date": started(rec).replace(tzinfo=None), "when": date_text(rec),
+             "exercise": rec.exercise_name, "reps": rec.total_reps,
+             "range_deg": average_range(rec),
              "fault_pct": None if fault_rate(rec) is None else 100 * fault_rate(rec)}
             for rec in records]
-    frame = pd.DataFrame(rows, columns=["date", "exercise", "reps", "range_deg", "fault_pct"])
-    return frame.sort_values("date", kind="stable").reset_index(drop=True)
+    frame = pd.DataFrame(rows, columns=["date", "when", "exercise", "reps", "range_deg",
+                                        "fault_pct"])
+    frame = frame.sort_values("date", kind="stable").reset_index(drop=True)
+    seen: Counter = Counter()
+    for i, when in enumerate(frame["when"]):  # two sessions in one minute stay two points
+        seen[when] += 1
+        if seen[when] > 1:
+            frame.loc[i, "when"] = f"{when} ({seen[when]})"
+    return frame
 
 
 CHARTS = (  # column, title, axis title
@@ -121,14 +133,15 @@ def progress_chart(records: list[SessionRecord], width: int = 220):
     import altair as alt
 
     frame = progress_frame(records)
+    order = list(frame["when"])  # oldest first, each session's own time as the table says it
     panels = []
     for column, title, axis in CHARTS:
         data = frame.dropna(subset=[column])
         panels.append(alt.Chart(data, title=title).mark_line(point=True).encode(
-            x=alt.X("date:T", title=None),
+            x=alt.X("when:O", title=None, sort=order, axis=alt.Axis(labelAngle=-45)),
             y=alt.Y(f"{column}:Q", title=axis),
             color=alt.Color("exercise:N", title="exercise"),
-            tooltip=[alt.Tooltip("date:T", format="%Y-%m-%d %H:%M"), "exercise:N",
+            tooltip=[alt.Tooltip("when:N", title="started"), "exercise:N",
                      alt.Tooltip(f"{column}:Q", format=".0f", title=axis)],
         ).properties(width=width, height=200))
     return alt.hconcat(*panels).resolve_scale(color="shared").configure_legend(orient="bottom")

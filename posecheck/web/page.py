@@ -17,9 +17,13 @@ from ..run import live
 from . import board, history_page as history, review, speech, webrtc
 from .figure import draw_figure
 from .info import DISCLAIMER, prescription_lines, view_line
+from .style import PAGE_CSS
 
 REVIEW_KEY = "review_result"
 PROCESSOR_KEY = "live_processor"
+CAMERA_KEY = "camera_wanted"  # True after the person's Start, False after their Stop
+STOPPED_KEY = "stopped_by_you"  # the camera is off because the person pressed Stop
+ENDS_AT_START_KEY = "stream_ends_at_start"  # processor.stream_ends when Start was pressed
 CONFIRM_KEY = "history_confirm"  # ("one", session id) or ("all", count) while asking
 NOTICE_KEY = "history_notice"  # a sentence to show once after a deletion
 ALL = "all"
@@ -34,6 +38,11 @@ def disclaimer() -> None:
     st.warning(DISCLAIMER, icon="⚠️")
 
 
+def style() -> None:
+    """The page's own CSS: compact top, big buttons, a picker that wraps long names."""
+    st.markdown(PAGE_CSS, unsafe_allow_html=True)
+
+
 def library_errors(lib: ExerciseLibrary) -> None:
     for err in lib.errors:
         st.warning(f"An exercise file could not be loaded: {err}")
@@ -44,13 +53,22 @@ def pick_exercise(lib: ExerciseLibrary) -> Exercise | None:
         st.error("No exercises are available.")
         return None
     ids = list(lib.exercises)
-    chosen = st.selectbox("Exercise", ids, format_func=lambda i: lib.exercises[i].name,
-                          key="exercise")
+    # a list, not a drop-down: every name is seen whole (the drop-down's one-line box cut
+    # "Lumbar extension without hyperextension" off) and each is a bigger target
+    chosen = st.radio("Exercise", ids, format_func=lambda i: lib.exercises[i].name,
+                      key="exercise")
     return lib.exercises[chosen]
 
 
-def exercise_info(ex: Exercise) -> None:
-    st.subheader(ex.name)
+def exercise_info(ex: Exercise, expanded: bool = True) -> None:
+    """The steps, prescription, camera and reference figures, in a section that folds away: the
+    live page folds it once the camera runs (a new label is a new, folded section)."""
+    label = "How to do it" if expanded else "How to do it (folded while you exercise)"
+    with st.expander(label, expanded=expanded):
+        _exercise_details(ex)
+
+
+def _exercise_details(ex: Exercise) -> None:
     st.write(ex.summary)
     left, right = st.columns([3, 2])
     with left:
@@ -80,6 +98,7 @@ def review_section(ex: Exercise) -> None:
              "in a mirror. Nothing in the picture itself tells; tick this so that left and "
              "right are counted as yours.")
     if uploaded is None:
+        exercise_info(ex)
         return
     key = (uploaded.file_id, ex.id, mirrored)
     result = st.session_state.get(REVIEW_KEY)
@@ -92,36 +111,43 @@ def review_section(ex: Exercise) -> None:
         result = review.review_upload(uploaded, ex, key, progress=progress, mirrored=mirrored)
         bar.empty()
         st.session_state[REVIEW_KEY] = result
-    show_review(result)
+    show_review(result, ex)
+    exercise_info(ex, expanded=False)
 
 
-def show_review(result: review.ReviewResult) -> None:
+def show_review(result: review.ReviewResult, ex: Exercise | None = None) -> None:
+    """The count and the video first, side by side; the details below them."""
     if result.error:
         st.error(result.error)
         return
     report = result.report
-    for note in list(report.warnings) + result.notes:
-        st.info(note)
-    cols = st.columns(len(review.reps_text(report)) + 1)
-    for col, (label, n) in zip(cols, review.reps_text(report)):
-        col.metric(label, n)
-    cols[-1].metric("Partial reps (not counted)", report.partial_reps)
+    video, counts = st.columns([3, 2])
+    with counts:
+        for label, n in review.reps_text(report):
+            st.metric(label, n)
+        st.metric("Partial reps (not counted)", report.partial_reps)
+        for note in list(report.warnings) + result.notes:
+            st.info(note)
+        if report.reps:
+            save_review(result)
     if result.video:
-        st.video(result.video, format="video/mp4")
+        video.video(result.video, format="video/mp4")
     if len(report.sets) > 1:
         st.markdown(f"**Sets** ({len(report.sets)}: a rest much longer than a rep, or the other "
                     "side, starts a new one)")
-        st.dataframe(review.set_rows(report), hide_index=True, width="stretch")
+        st.dataframe(review.set_rows(report), hide_index=True, width="stretch",
+                     column_config=_number_columns())
     rows = review.rep_rows(report)
     if rows:
-        st.markdown("**Reps**")
-        st.dataframe(rows, hide_index=True, width="stretch")
+        st.markdown("**Each rep** (faults marked \"said\" were spoken as a cue; the others "
+                    "were found but not said, to keep to one cue at a time)")
+        st.dataframe(rows, hide_index=True, width="stretch", column_config=_number_columns())
     else:
         st.info("No full reps were counted in this video.")
     if report.series:
-        st.markdown("**Angle over time** (shaded: counted reps; red marks: form cues)")
-        st.altair_chart(review.angle_chart(report), width="stretch")
-    st.markdown("**Cues**")
+        st.markdown(f"**{review.chart_title(report)}**")
+        st.altair_chart(review.angle_chart(report, ex), width="stretch")
+    st.markdown("**Cues said**")
     if report.cues:
         st.markdown("\n".join(review.cue_lines(report)))
     else:
@@ -132,8 +158,11 @@ def show_review(result: review.ReviewResult) -> None:
     b.download_button("Reps (CSV)", report.rep_csv(), f"{stem}-reps.csv", "text/csv")
     if result.video:
         c.download_button("Annotated video", result.video, f"{stem}-annotated.mp4", "video/mp4")
-    if report.reps:
-        save_review(result)
+
+
+def _number_columns() -> dict:
+    return {name: st.column_config.NumberColumn(format=fmt)
+            for name, fmt in review.NUMBER_FORMATS.items()}
 
 
 def save_review(result: review.ReviewResult) -> None:
@@ -191,6 +220,14 @@ def _live_store_factory():
     return lambda: store
 
 
+def _toggle_camera(processor: live.LiveProcessor) -> None:
+    """The page's own Start/Stop (also the space bar)."""
+    wanted = not st.session_state.get(CAMERA_KEY, False)
+    st.session_state[CAMERA_KEY] = wanted
+    st.session_state[STOPPED_KEY] = not wanted
+    st.session_state[ENDS_AT_START_KEY] = processor.stream_ends
+
+
 def live_section(ex: Exercise, start_stream=None, poll_s: float = 0.3) -> None:
     start_stream = start_stream or webrtc.start_stream
     plan, muted = session_controls(ex)
@@ -200,26 +237,41 @@ def live_section(ex: Exercise, start_stream=None, poll_s: float = 0.3) -> None:
         st.session_state[PROCESSOR_KEY] = processor
     processor.configure(ex, plan)  # another exercise or plan starts a new session
     st.markdown(board.CSS, unsafe_allow_html=True)
+    wanted = bool(st.session_state.get(CAMERA_KEY, False))
     video, status = st.columns([3, 2])
     with video:
-        ctx = start_stream(processor)
+        with st.container(key="pc_video"):
+            ctx = start_stream(processor, playing=wanted)
         st.caption(f"{view_line(ex)} Counting starts once you hold the start position for a "
                    "second; the session runs itself from there.")
+        exercise_info(ex, expanded=not wanted)  # beside the board, folded once Start is pressed
     with status:
+        # two keys, so the style can tell Start (green) from Stop (red); the word says it too
+        st.button("Stop" if wanted else "Start", key="stop" if wanted else "start",
+                  type="primary", shortcut="Space", width="stretch", on_click=_toggle_camera,
+                  args=(processor,), help="Starts or stops the camera and the session (space bar).")
         shown = st.empty()
         message = st.empty()
-        if st.button("New session", key="new_session"):
-            processor.new_session()
         said_box = st.empty()
         speaker = st.empty()
+        st.button("New session", key="new_session", on_click=processor.new_session,
+                  help="Ends this session (it stays in your history) and starts counting anew.")
     playing = bool(getattr(getattr(ctx, "state", None), "playing", False))
+
+    def camera_note() -> None:
+        lost = wanted and processor.stream_ends > st.session_state.get(ENDS_AT_START_KEY, 0)
+        said = board.camera_message(wanted, bool(st.session_state.get(STOPPED_KEY)),
+                                    playing, lost)
+        if said is None:
+            return
+        kind, text = said
+        (message.warning if kind == "warning" else message.info)(text)
+
     if not playing:
         snap = processor.snapshot()
-        shown.markdown(board.board_html(snap, False), unsafe_allow_html=True)
+        shown.markdown(board.board_html(snap, False, starting=wanted), unsafe_allow_html=True)
         said_box.markdown(speech.transcript_html(snap.said), unsafe_allow_html=True)
-        message.info("The camera is off. Press Start and allow camera access. If the browser "
-                     "blocked the camera, allow it (the camera icon in the address bar) and press "
-                     "Start again.")
+        camera_note()
         return
     # keep the status fresh while the camera runs; a widget change reruns the script
     spoken = None

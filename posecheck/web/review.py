@@ -9,11 +9,13 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import statistics
 import tempfile
 from dataclasses import dataclass, field
 
 from ..errors import PosecheckError
 from ..engine.exercises import Exercise
+from ..engine.feature_table import FEATURE_BY_NAME
 from ..engine.feedback import Cue
 from ..engine.records import FINISHED, SOURCE_VIDEO, SessionRecord
 from ..sinks.report import ANGLE_DIGITS, Report, reported
@@ -153,6 +155,27 @@ def session_record(report: Report, session_id: str, when: str) -> SessionRecord:
                          status=FINISHED, ended_at=when, sets=sets)
 
 
+# how the tables' numbers are written, so a column reads evenly ("8" stood beside "3.7")
+NUMBER_FORMATS = {"Start (s)": "%.1f", "End (s)": "%.1f", "From (s)": "%.1f", "To (s)": "%.1f",
+                  "Range (deg)": "%d", "Hold (s)": "%.1f"}
+# A rep fault's cue is said while the rep runs or as it ends; this long after the end still
+# counts as said about that rep (the cue for a rep's end comes on the frame it ends, ~0.1 s).
+SAID_AFTER_REP_S = 1.0
+
+
+def said_faults(report: Report, rep) -> set[str]:
+    """The faults of a rep that were spoken as a cue during it (cues have a cooldown, so a
+    fault repeated rep after rep is said only now and then; faults are found every time)."""
+    return {c.code for c in report.cues
+            if c.code in rep.faults and rep.start_s <= c.t <= rep.end_s + SAID_AFTER_REP_S}
+
+
+def fault_words(report: Report, rep) -> str:
+    said = said_faults(report, rep)
+    return ", ".join(f.replace("_", " ") + (" (said)" if f in said else "")
+                     for f in rep.faults) or "none"
+
+
 def rep_rows(report: Report) -> list[dict]:
     rows = []
     for r, set_index in zip(report.rep_details, report.rep_sets()):
@@ -164,7 +187,7 @@ def rep_rows(report: Report) -> list[dict]:
             "End (s)": round(reported(r.end_s), 1),
             "Range (deg)": round(reported(r.peak_deg, ANGLE_DIGITS)),
             "Hold (s)": round(reported(r.hold_s), 1),
-            "Faults": ", ".join(f.replace("_", " ") for f in r.faults) or "none",
+            "Faults": fault_words(report, r),
         })
     return rows
 
@@ -178,29 +201,104 @@ def cue_lines(report: Report) -> list[str]:
     return [f"- {reported(c.t):.1f} s: {c.message}" for c in report.cues]
 
 
-def angle_chart(report: Report):
-    """Altair chart: the rep angle over time, shaded reps, red marks where a fault was cued."""
+def target_band(exercise: Exercise, report: Report | None = None) -> tuple[float, float]:
+    """The rep angle's target band, as the chart draws it on the angle itself: from the
+    person's start (the median of their reps' starts; before any rep, the start range's low end
+    or 0) plus the range the reps were shown against (chosen, else the standard target), up to
+    the first limit a fault puts on the same angle (the lumbar extension's hyperextension at
+    55 deg), else the top of the angle's shown range. The one place that reads the counting
+    rule's numbers for the page."""
+    spec = FEATURE_BY_NAME[exercise.rep.feature]
+    rule = exercise.rep
+    starts = [r.start_deg for r in (report.rep_details if report else ()) if r.start_deg == r.start_deg]
+    start = statistics.median(starts) if starts else max(rule.start_range[0], 0.0)
+    target = report.target_deg if report and report.target_deg == report.target_deg else rule.target
+    low = start + target
+    limits = [f.above for f in exercise.faults
+              if f.feature == rule.feature and f.stat == "max" and f.above is not None]
+    high = min(limits) if limits else (spec.shown[1] if spec.shown else low)
+    return min(low, high), high
+
+
+def angle_name(report: Report) -> str:
+    spec = FEATURE_BY_NAME.get(report.series_feature or "")
+    word = spec.label if spec and spec.label else (report.series_feature or "angle")
+    return word.replace("_{side}", "").replace("_", " ")
+
+
+def chart_title(report: Report) -> str:
+    return (f"The {angle_name(report)} angle over time (green band: the target range; shaded: "
+            "counted reps; marks: each rep's faults, filled where the cue was said)")
+
+
+def chart_range(values: list[float], band: tuple[float, float] | None,
+                shown: tuple[float, float] | None) -> tuple[float, float]:
+    """The y axis: the values and the band's lower edge (where the working range begins; its top
+    may be the end of the shown range), inside the angle's shown range, with a margin (the
+    lumbar extension's axis ran -300..100 for a 0-60 deg working range)."""
+    points = list(values) + ([band[0]] if band else [])
+    if not points:
+        return shown or (0.0, 90.0)
+    low, high = min(points), max(points)
+    if shown:
+        low, high = max(low, shown[0]), min(high, shown[1])
+    margin = max(5.0, 0.05 * (high - low))
+    low, high = low - margin, high + margin
+    if shown:
+        low, high = max(low, shown[0]), min(high, shown[1])
+    return low, high
+
+
+def angle_chart(report: Report, exercise: Exercise | None = None):
+    """Altair chart: the rep angle over time as a person reads it (inside the feature's shown
+    range), the exercise's target band, shaded reps, and every rep's faults marked at its end
+    (filled where the cue was said, hollow where it was found but not said)."""
     import altair as alt
     import pandas as pd
 
-    deg = [None if d is None else reported(d, ANGLE_DIGITS) for _, d in report.series]
+    spec = FEATURE_BY_NAME.get(report.series_feature or "")
+    shown = spec.shown if spec else None
+
+    def readable(d):
+        if d is None:
+            return None
+        d = reported(d, ANGLE_DIGITS)
+        return spec.as_shown(d) if spec else d
+
+    deg = [readable(d) for _, d in report.series]
+    band = target_band(exercise, report) if exercise is not None else None
+    low, high = chart_range([d for d in deg if d is not None], band, shown)
     series = pd.DataFrame({"t": [reported(t) for t, _ in report.series], "deg": deg})
-    feature = (report.series_feature or "angle").replace("_{side}", "").replace("_", " ")
-    y_title = f"{feature} (deg)"
-    line = alt.Chart(series).mark_line().encode(
-        x=alt.X("t:Q", title="time (s)"), y=alt.Y("deg:Q", title=y_title),
-        tooltip=[alt.Tooltip("t:Q", format=".1f"), alt.Tooltip("deg:Q", format=".0f")])
+    y_title = f"{angle_name(report)} (deg)"
+    y_scale = alt.Scale(domain=[low, high], nice=False)
+    line = alt.Chart(series).mark_line(color="#1d4e89").encode(
+        x=alt.X("t:Q", title="time (s)"), y=alt.Y("deg:Q", title=y_title, scale=y_scale),
+        tooltip=[alt.Tooltip("t:Q", format=".1f", title="time (s)"),
+                 alt.Tooltip("deg:Q", format=".0f", title="deg")])
     layers = [line]
+    if band is not None:
+        target = pd.DataFrame([{"low": max(band[0], low), "high": min(band[1], high),
+                                "what": f"target {band[0]:.0f}-{band[1]:.0f} deg"}])
+        layers.insert(0, alt.Chart(target).mark_rect(opacity=0.18, color="#2a9d48").encode(
+            y=alt.Y("low:Q", scale=y_scale), y2="high:Q", tooltip=["what:N"]))
     if report.rep_details:
         reps = pd.DataFrame([{"start": reported(r.start_s), "end": reported(r.end_s),
                               "rep": f"rep {r.index}"} for r in report.rep_details])
-        layers.insert(0, alt.Chart(reps).mark_rect(opacity=0.15, color="#2a9d8f").encode(
+        layers.insert(0, alt.Chart(reps).mark_rect(opacity=0.12, color="#888888").encode(
             x="start:Q", x2="end:Q", tooltip=["rep:N"]))
-    faults = fault_cues(report)
-    if faults:
-        top = max((d for d in deg if d is not None), default=0)
-        marks = pd.DataFrame([{"t": reported(c.t), "y": top, "cue": c.message} for c in faults])
-        layers.append(alt.Chart(marks).mark_point(shape="triangle-down", size=120, color="#d62828",
-                                                  filled=True).encode(
-            x="t:Q", y="y:Q", tooltip=["cue:N", alt.Tooltip("t:Q", format=".1f")]))
+    marks = []
+    for r in report.rep_details:
+        said = said_faults(report, r)
+        for i, code in enumerate(r.faults):
+            marks.append({"t": reported(r.end_s), "y": high - (i + 0.6) * 0.07 * (high - low),
+                          "fault": code.replace("_", " "), "rep": r.index,
+                          "said": "said" if code in said else "not said"})
+    if marks:
+        layers.append(alt.Chart(pd.DataFrame(marks)).mark_point(shape="triangle-down", size=140,
+                                                                color="#d62828").encode(
+            x="t:Q", y=alt.Y("y:Q", scale=y_scale),
+            fill=alt.Fill("said:N", scale=alt.Scale(domain=["said", "not said"],
+                                                    range=["#d62828", "white"]),
+                          legend=alt.Legend(title="fault cue", orient="bottom")),
+            tooltip=["rep:Q", "fault:N", "said:N"]))
     return alt.layer(*layers).properties(height=260)

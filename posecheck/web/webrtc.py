@@ -32,15 +32,17 @@ def rtc_configuration() -> dict:
 MEDIA_CONSTRAINTS = {"video": {"width": {"ideal": 640}, "height": {"ideal": 480}}, "audio": False}
 
 
-def start_stream(processor: LiveProcessor, key: str = "live"):
+def start_stream(processor: LiveProcessor, playing: bool, key: str = "live"):
     """The one call into streamlit-webrtc (tests replace this; AppTest cannot run WebRTC).
-    Returns the WebRtcStreamerContext (has .state.playing)."""
+    playing: the page's own Start/Stop button says whether the camera should run (the
+    component then shows no button of its own). Returns the WebRtcStreamerContext (has
+    .state.playing and .state.signalling)."""
     from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
     return webrtc_streamer(
         key=key, mode=WebRtcMode.SENDRECV, rtc_configuration=rtc_configuration(),
         media_stream_constraints=MEDIA_CONSTRAINTS,
         queued_video_frames_callback=processor.recv_queued,
-        on_video_ended=processor.on_ended, async_processing=True,
+        on_video_ended=processor.on_ended, async_processing=True, desired_playing_state=playing,
         video_html_attrs={"autoPlay": True, "controls": False, "muted": True,
                           "style": {"width": "100%"}})

@@ -125,13 +125,17 @@ def _webrtc_frame(driver):
                  60, "the webrtc component")
 
 
+def _page_button(driver, word: str):
+    """The page's own button whose label starts with `word` (Start/Stop also show "Space")."""
+    return _wait(lambda: next(b for b in driver.find_elements("css selector", "[data-testid=stButton] button")
+                              if b.text.strip().lower().startswith(word.lower())), 30,
+                 f"the {word} button")
+
+
 def _press_start(driver) -> None:
-    """Click the webrtc component's Start button (inside its iframe)."""
-    driver.switch_to.frame(_webrtc_frame(driver))
-    start = _wait(lambda: next(b for b in driver.find_elements("tag name", "button")
-                               if b.text.strip().lower() == "start"), 30, "the Start button")
-    start.click()
-    driver.switch_to.default_content()
+    """Click the page's Start button (it drives the camera component, which shows none)."""
+    _webrtc_frame(driver)
+    _page_button(driver, "Start").click()
 
 
 def _body(driver) -> str:
@@ -187,7 +191,7 @@ def test_review_flow_in_a_real_browser(browser_paths, server, data_dir, tmp_path
             60, "the annotated video's metadata")
         assert duration > 10, duration  # the clip is 19.4 s
         # Streamlit streams the sections below the video in after it: wait for the chart too
-        _wait(lambda: "Angle over time" in _body(driver), 30, "the angle chart")
+        _wait(lambda: "angle over time" in _body(driver), 30, "the angle chart")
         driver.execute_script("document.querySelector('video').scrollIntoView()")
         time.sleep(1)
         _shot(driver, "review.png")

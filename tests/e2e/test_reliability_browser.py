@@ -35,6 +35,7 @@ def test_a_denied_camera_is_explained_and_nothing_breaks(browser_paths, server, 
         _shot(driver, "camera-denied.png")
         print(f"component says: {refused!r}")
         assert "If the browser blocked the camera, allow it" in page
+        assert "Press Start" not in page  # the button says Stop now; the board waits
         assert "Traceback" not in page and not driver.find_elements(
             "css selector", "[data-testid=stException]")
         with HistoryStore(history) as store:
