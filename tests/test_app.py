@@ -331,3 +331,28 @@ def test_the_chart_axis_fits_the_working_range_and_draws_the_target_band():
     assert y_low == 0.0 and 62.0 < y_high <= 90.0
     hinge = _ex("good_morning")
     assert review.target_band(hinge)[0] == hinge.rep.target
+
+
+def test_the_persons_range_is_chosen_on_the_page_and_remembered_per_exercise(no_webrtc, tmp_path,
+                                                                             monkeypatch):
+    """Gentle chosen for the good morning: the live plan uses it, the history remembers it,
+    and the next visit starts from it; another exercise keeps its own (issue 12)."""
+    from posecheck.sinks.history_store import HistoryStore
+
+    history = tmp_path / "h.sqlite3"
+    monkeypatch.setenv("POSECHECK_HISTORY", str(history))
+    at = run_app()
+    assert at.selectbox(key="range-good_morning").value == "auto"
+    at.selectbox(key="range-good_morning").set_value("gentle").run()
+    assert at.session_state["live_processor"].plan.range_choice.kind == "gentle"
+    with HistoryStore(history) as store:
+        assert store.remembered_range("good_morning") == "gentle"
+        assert store.remembered_range("hip_hinge") is None
+    again = run_app()
+    assert again.selectbox(key="range-good_morning").value == "gentle"
+    again.selectbox(key="range-good_morning").set_value("degrees").run()
+    again.number_input(key="range-deg-good_morning").set_value(20).run()
+    assert again.session_state["live_processor"].plan.range_choice.degrees == 20.0
+    with HistoryStore(history) as store:
+        assert store.remembered_range("good_morning") == "20 deg"
+    assert not again.exception

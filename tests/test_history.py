@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def make_set(index: int, n_reps: int, side: str | None = None, faulty: int = 0) -> SetRecord:
     reps = tuple(RepSummary(index=i, side=side, peak_deg=40.0 + i + index / 8, hold_s=0.25 * i,
                             duration_s=2.0 + i / 10,
-                            faults=("shallow", "too_fast") if i <= faulty else ())
+                            faults=("shallow", "too_fast") if i <= faulty else (),
+                            range_deg=36.0 + i + index / 8, target_deg=45.0)
                  for i in range(1, n_reps + 1))
     return SetRecord(index=index, side=side, target_reps=8, reps=reps, partial_reps=index % 2,
                      started_s=60.0 * index, ended_s=60.0 * index + 30.5,

@@ -131,12 +131,15 @@ def test_progress_numbers_per_session(three_sessions):
     assert list(frame["exercise"]) == ["Hip Hinge", "Good Morning", "Hip Hinge"]  # oldest first
     assert list(frame["reps"]) == [21, 3, 6]
     assert frame["fault_pct"].tolist() == pytest.approx([100 * 2 / 21, 0.0, 100.0])
-    first = [r.peak_deg for s in records[2].sets for r in s.reps]
+    # the range is each rep's excursion from the person's start, not the angle's extreme
+    first = [r.range_deg for s in records[2].sets for r in s.reps]
     assert frame["range_deg"].iloc[0] == pytest.approx(sum(first) / len(first))
+    assert frame["target_deg"].iloc[0] == 45.0
 
 
 def test_sided_sets_and_sessions_without_reps():
-    rep = RepSummary(index=1, side="left", peak_deg=50.0, hold_s=1.0, duration_s=3.0)
+    rep = RepSummary(index=1, side="left", peak_deg=50.0, hold_s=1.0, duration_s=3.0,
+                     range_deg=40.0, target_deg=30.0)
     left = SetRecord(index=1, side="left", target_reps=6, reps=(rep,), partial_reps=0,
                      started_s=0.0, ended_s=9.0, completed=False)
     right = SetRecord(index=2, side="right", target_reps=6, reps=(), partial_reps=2,
@@ -150,6 +153,11 @@ def test_sided_sets_and_sessions_without_reps():
     assert hv.reps_per_set_text(empty) == "-"
     frame = hv.progress_frame([rec, empty])
     assert frame["range_deg"].isna().tolist() == [False, True]
+    # a session saved before ranges were measured has no range to plot, not a made-up one
+    old = make_session(6, sets=[SetRecord(index=1, side=None, target_reps=6, partial_reps=0,
+                                          reps=(RepSummary(1, None, 50.0, 1.0, 3.0),),
+                                          started_s=0.0, ended_s=9.0, completed=False)])
+    assert hv.average_range(old) is None
     assert len(hv.progress_chart([rec, empty]).hconcat) == 3
 
 
@@ -169,9 +177,11 @@ def test_the_chart_names_each_session_by_the_time_the_table_shows(three_sessions
         records = store.sessions()
     table = [row["Date"] for row in hv.session_rows(records)]
     spec = hv.progress_chart(records).to_dict()
-    (data,) = spec["datasets"].values()
-    assert sorted({row["when"] for row in data}) == sorted(table)
-    assert all(panel["encoding"]["x"]["field"] == "when" for panel in spec["hconcat"])
+    whens = {row["when"] for data in spec["datasets"].values() for row in data}
+    assert sorted(whens) == sorted(table)
+    charts = [layer for panel in spec["hconcat"] for layer in panel.get("layer", [panel])]
+    assert len(charts) == 4  # three panels, the range one with its dashed target
+    assert all(chart["encoding"]["x"]["field"] == "when" for chart in charts)
     assert all(":" in t and len(t.split()[-1]) == 5 for t in table)  # 24-hour HH:MM
 
 

@@ -278,3 +278,34 @@ def test_a_stream_that_ends_is_counted_so_the_page_can_tell_a_lost_camera(librar
     assert proc.stream_ends == 0
     proc.on_ended()
     assert proc.stream_ends == 1
+
+
+def test_a_chosen_gentle_range_counts_small_reps_says_their_range_and_keeps_it(library, tmp_path):
+    """A person who chose Gentle hinges 26 deg: each rep counts, the board says the last rep's
+    range against the gentle 30, and the history keeps both per rep (issue 12)."""
+    from posecheck.engine.ranges import RangeChoice
+
+    db = tmp_path / "h.sqlite3"
+    small = {"lean": 28.0, "knee": 15.0}
+    frames = poses(synth.standing, STAND, reps(small, STAND, 5, down_s=2.0, hold_s=1.0, up_s=2.0))
+    proc, clock = processor(library, frames, db, target_reps=5, sets=1,
+                            range_choice=RangeChoice.parse("gentle"))
+    play(proc, clock, frames)
+    snap = proc.snapshot()
+    assert snap.session.total_reps == 5
+    assert snap.last_range is not None and snap.last_range[1] == 30.0
+    (record,) = stored(db)
+    reps_saved = record.sets[0].reps
+    assert all(24 <= r.range_deg <= 28 and r.target_deg == 30.0 for r in reps_saved)
+    # no "a little further": the person chose a smaller range
+    assert not any("further" in a.text for a in snap.said)
+
+
+def test_the_board_says_the_last_reps_range_against_its_target(library, tmp_path):
+    frames = poses(synth.standing, STAND, reps(HINGE, STAND, 2))
+    proc, clock = processor(library, frames, tmp_path / "h.sqlite3", target_reps=5, sets=1)
+    play(proc, clock, frames)
+    snap = proc.snapshot()
+    html = board.board_html(snap, True)
+    assert snap.last_range is not None
+    assert f"Range {snap.last_range[0]:.0f} of 60 deg" in html

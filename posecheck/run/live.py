@@ -53,6 +53,9 @@ class LiveSnapshot:
     session: SessionStatus | None = None
     said: tuple[Announcement, ...] = ()  # latest announcements, oldest first
     history_note: str = ""  # why the history is not being saved, if it is not
+    # the last counted rep's excursion from the person's start, and the range it is shown
+    # against (degrees): the board's "range 18 of 25 deg"
+    last_range: tuple[float, float] | None = None
 
 
 class LiveProcessor:
@@ -163,7 +166,9 @@ class LiveProcessor:
                 frames=self._snapshot.frames + 1, person=pose is not None, t=state.t,
                 dark=estimator.stats.last_frame_dark,
                 session_id=self._session_id, session=self._session.status(state.t),
-                said=tuple(self._said), history_note=self._history.failure)
+                said=tuple(self._said), history_note=self._history.failure,
+                last_range=(state.last_rep.range_deg, state.last_rep.target_deg)
+                if state.last_rep is not None else None)
             overlay = self._overlay
             shown = video_state(state, self._snapshot.session, self._said)
             words = video_words(overlay, shown, self._snapshot.session)

@@ -73,6 +73,11 @@ CAMERA_LOST = ("The camera stopped sending video. Check that it is connected and
                "another program, then press Stop and Start again.")
 
 
+def range_words(range_deg: float, target_deg: float) -> str:
+    """The last rep against its target, as the board says it: "Range 18 of 25 deg"."""
+    return f"Range {range_deg:.0f} of {target_deg:.0f} deg"
+
+
 def camera_message(wanted: bool, stopped_by_you: bool, playing: bool,
                    lost: bool) -> tuple[str, str] | None:
     """(kind, sentence) for the camera's state, or None while it runs. kind: info or warning.
@@ -118,6 +123,8 @@ def board_html(snap: LiveSnapshot, playing: bool, starting: bool = False) -> str
         parts.append(f'<div class="pc-big">Rep {st.reps}{target}</div>')
         if st.hold is not None:
             parts.append(ring_svg(st.hold))
+        if st.reps and snap.last_range is not None:
+            parts.append(f'<div class="pc-range">{range_words(*snap.last_range)}</div>')
     else:  # setting up
         parts.append(f'<div class="pc-big">Rep 0{target}</div>')
         if playing:
@@ -138,6 +145,7 @@ CSS = """
 .pc-set {font-size: 2.5rem; font-weight: 700; color: #1d4e89}
 .pc-cue {font-size: 2.4rem; font-weight: 700; color: #b5179e; min-height: 3em}
 .pc-done {font-size: 1.4rem; color: #555}
+.pc-range {font-size: 1.6rem; font-weight: 700; color: #1b5e20}
 .pc-ring {display: block; margin: 0.2em 0}
 .pc-summary {font-size: 1.3rem; border-collapse: collapse; margin-top: 0.5em}
 .pc-summary td, .pc-summary th {padding: 0.2em 0.8em; border-bottom: 1px solid #ccc}

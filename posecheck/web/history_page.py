@@ -41,9 +41,20 @@ def faulty_reps(rec: SessionRecord) -> int:
     return sum(1 for s in rec.sets for r in s.reps if r.faults)
 
 
+def _mean_of(values: list) -> float | None:
+    known = [v for v in values if v is not None and v == v]  # no None, no NaN
+    return sum(known) / len(known) if known else None
+
+
 def average_range(rec: SessionRecord) -> float | None:
-    peaks = [r.peak_deg for s in rec.sets for r in s.reps if r.peak_deg == r.peak_deg]  # no NaN
-    return sum(peaks) / len(peaks) if peaks else None
+    """The reps' average excursion from the person's own start; None for sessions saved before
+    ranges were measured (their angle extremes are another measure, not shown as progress)."""
+    return _mean_of([r.range_deg for s in rec.sets for r in s.reps])
+
+
+def average_target(rec: SessionRecord) -> float | None:
+    """The range the reps were shown against (the person's chosen range, else the standard)."""
+    return _mean_of([r.target_deg for s in rec.sets for r in s.reps])
 
 
 def fault_rate(rec: SessionRecord) -> float | None:
@@ -92,6 +103,7 @@ def session_rows(records: list[SessionRecord]) -> list[dict]:
             "Sets": f"{len(rec.sets)} of {rec.planned_sets}",
             "Reps per set": reps_per_set_text(rec),
             "Avg range (deg)": None if rng is None else round(rng),
+            "Target (deg)": None if average_target(rec) is None else round(average_target(rec)),
             "Faults": faults_text(rec),
         })
     return rows
@@ -105,11 +117,11 @@ def progress_frame(records: list[SessionRecord]):
 
     rows = [{"date": started(rec).replace(tzinfo=None), "when": date_text(rec),
              "exercise": rec.exercise_name, "reps": rec.total_reps,
-             "range_deg": average_range(rec),
+             "range_deg": average_range(rec), "target_deg": average_target(rec),
              "fault_pct": None if fault_rate(rec) is None else 100 * fault_rate(rec)}
             for rec in records]
     frame = pd.DataFrame(rows, columns=["date", "when", "exercise", "reps", "range_deg",
-                                        "fault_pct"])
+                                        "target_deg", "fault_pct"])
     frame = frame.sort_values("date", kind="stable").reset_index(drop=True)
     seen: Counter = Counter()
     for i, when in enumerate(frame["when"]):  # two sessions in one minute stay two points
@@ -121,7 +133,7 @@ def progress_frame(records: list[SessionRecord]):
 
 CHARTS = (  # column, title, axis title
     ("reps", "Reps per session", "reps"),
-    ("range_deg", "Average range of motion", "degrees"),
+    ("range_deg", "Range from your start (dashed: target)", "degrees"),
     ("fault_pct", "Fault rate", "% of reps with a fault"),
 )
 
@@ -137,11 +149,18 @@ def progress_chart(records: list[SessionRecord], width: int = 220):
     panels = []
     for column, title, axis in CHARTS:
         data = frame.dropna(subset=[column])
-        panels.append(alt.Chart(data, title=title).mark_line(point=True).encode(
-            x=alt.X("when:O", title=None, sort=order, axis=alt.Axis(labelAngle=-45)),
-            y=alt.Y(f"{column}:Q", title=axis),
-            color=alt.Color("exercise:N", title="exercise"),
+        x = alt.X("when:O", title=None, sort=order, axis=alt.Axis(labelAngle=-45))
+        colour = alt.Color("exercise:N", title="exercise")
+        panel = alt.Chart(data, title=title).mark_line(point=True).encode(
+            x=x, y=alt.Y(f"{column}:Q", title=axis), color=colour,
             tooltip=[alt.Tooltip("when:N", title="started"), "exercise:N",
                      alt.Tooltip(f"{column}:Q", format=".0f", title=axis)],
-        ).properties(width=width, height=200))
+        )
+        if column == "range_deg":  # each exercise's target, dashed, on the same axis
+            panel += alt.Chart(data.dropna(subset=["target_deg"])).mark_line(
+                strokeDash=[4, 3], opacity=0.7).encode(
+                x=x, y="target_deg:Q", color=colour,
+                tooltip=[alt.Tooltip("when:N", title="started"), "exercise:N",
+                         alt.Tooltip("target_deg:Q", format=".0f", title="target (deg)")])
+        panels.append(panel.properties(width=width, height=200))
     return alt.hconcat(*panels).resolve_scale(color="shared").configure_legend(orient="bottom")

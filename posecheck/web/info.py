@@ -39,3 +39,22 @@ def view_line(ex: Exercise) -> str:
     text = VIEW_TEXT.get(ex.view, f"View: {ex.view}")
     return f"{text}. {ex.view_reason}".strip()
 
+
+
+# The range choices the page offers, in order: (what the person reads, RangeChoice kind).
+OWN_DEGREES = "degrees"
+
+
+def range_options(ex: Exercise) -> list[tuple[str, str]]:
+    rule = ex.rep
+    return [("Learn from my reps", "auto"),
+            (f"Gentle ({_num(rule.gentle)} deg)", "gentle"),
+            (f"Standard ({_num(rule.target)} deg)", "standard"),
+            ("My own, in degrees", OWN_DEGREES)]
+
+
+def range_help(ex: Exercise) -> str:
+    return ("How far a rep must go, measured from your own start position. 'Learn from my "
+            "reps' counts your own range from your first reps; choose Gentle or your own "
+            f"number if moving further hurts. A movement under {_num(ex.rep.floor)} deg is "
+            "never counted.")

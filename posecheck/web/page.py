@@ -11,12 +11,13 @@ import streamlit as st
 from ..errors import HistoryError
 from ..engine.exercises import Exercise, ExerciseLibrary, load_all
 from ..sinks.history_store import HistoryStore, default_history_path, sessions_csv
+from ..engine.ranges import DEGREES, RangeChoice
 from ..engine.session import BOTH, SessionPlan
 from ..landmarks import SIDES
 from ..run import live
 from . import board, history_page as history, review, speech, webrtc
 from .figure import draw_figure
-from .info import DISCLAIMER, prescription_lines, view_line
+from .info import DISCLAIMER, OWN_DEGREES, prescription_lines, range_help, range_options, view_line
 from .style import PAGE_CSS
 
 REVIEW_KEY = "review_result"
@@ -189,7 +190,7 @@ def session_controls(ex: Exercise) -> tuple[SessionPlan, bool]:
     """The person's choices, made once before Start: (plan, muted). Keys carry the exercise id
     so another exercise starts from its own prescription."""
     p = ex.prescription
-    cols = st.columns(5 if ex.sided else 4)
+    cols = st.columns(6 if ex.sided else 5)
     target = cols[0].number_input("Reps per set", p.reps_min, p.reps_max, p.reps_min,
                                   key=f"target-{ex.id}",
                                   help=f"The prescription says {p.reps_min}-{p.reps_max}.")
@@ -200,9 +201,44 @@ def session_controls(ex: Exercise) -> tuple[SessionPlan, bool]:
     if ex.sided:
         side = cols[3].selectbox("Side", [BOTH, *SIDES], key=f"side-{ex.id}",
                                  help="Both: each set left first, then right.")
+    choice = range_control(ex, cols[-2])
     voice = cols[-1].toggle("Voice", value=True, key="voice",
                             help="Say rep numbers, hold, rest and cues aloud.")
-    return SessionPlan.live(ex, target_reps=target, sets=sets, rest_s=rest, side=side), not voice
+    return SessionPlan.live(ex, target_reps=target, sets=sets, rest_s=rest, side=side,
+                            range_choice=choice), not voice
+
+
+def _remembered_range(ex: Exercise) -> RangeChoice:
+    try:
+        return RangeChoice.parse(history_store().remembered_range(ex.id))
+    except (HistoryError, ValueError):  # no history, or a choice this version cannot read
+        return RangeChoice()
+
+
+def range_control(ex: Exercise, col) -> RangeChoice:
+    """The person's range for this exercise: remembered per exercise in the history, and
+    written back when they change it."""
+    remembered = _remembered_range(ex)
+    options = range_options(ex)
+    kinds = [kind for _, kind in options]
+    kind_key, deg_key = f"range-{ex.id}", f"range-deg-{ex.id}"
+    if kind_key not in st.session_state:
+        st.session_state[kind_key] = OWN_DEGREES if remembered.kind == DEGREES else remembered.kind
+    labels = dict((kind, label) for label, kind in options)
+    kind = col.selectbox("Your range", kinds, key=kind_key, format_func=labels.get,
+                         help=range_help(ex))
+    if kind == OWN_DEGREES:
+        start = remembered.degrees or ex.rep.gentle
+        degrees = col.number_input("Degrees", 1, 180, int(round(start)), key=deg_key)
+        choice = RangeChoice.parse(degrees)
+    else:
+        choice = RangeChoice.parse(kind)
+    if choice != remembered:
+        try:
+            history_store().remember_range(ex.id, choice.label)
+        except HistoryError:
+            pass  # the live board says once why the history is not saved
+    return choice
 
 
 def _live_store_factory():

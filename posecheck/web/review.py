@@ -157,7 +157,7 @@ def session_record(report: Report, session_id: str, when: str) -> SessionRecord:
 
 # how the tables' numbers are written, so a column reads evenly ("8" stood beside "3.7")
 NUMBER_FORMATS = {"Start (s)": "%.1f", "End (s)": "%.1f", "From (s)": "%.1f", "To (s)": "%.1f",
-                  "Range (deg)": "%d", "Hold (s)": "%.1f"}
+                  "Range (deg)": "%d", "Target (deg)": "%d", "Hold (s)": "%.1f"}
 # A rep fault's cue is said while the rep runs or as it ends; this long after the end still
 # counts as said about that rep (the cue for a rep's end comes on the frame it ends, ~0.1 s).
 SAID_AFTER_REP_S = 1.0
@@ -185,7 +185,8 @@ def rep_rows(report: Report) -> list[dict]:
             **({"Side": r.side or ""} if report.reps_by_side else {}),
             "Start (s)": round(reported(r.start_s), 1),
             "End (s)": round(reported(r.end_s), 1),
-            "Range (deg)": round(reported(r.peak_deg, ANGLE_DIGITS)),
+            "Range (deg)": round(reported(r.range_deg, ANGLE_DIGITS)),
+            "Target (deg)": round(reported(r.target_deg, ANGLE_DIGITS)),
             "Hold (s)": round(reported(r.hold_s), 1),
             "Faults": fault_words(report, r),
         })
