@@ -381,7 +381,7 @@ class RepCounter:
                 self._begin_rep(side, t)
                 self.phase = MOVING
             else:
-                if exc <= r.floor * 0.75:  # truly at rest, not drifting towards the floor
+                if exc <= r.floor * RETURN_SHARE:  # truly at rest, not drifting towards the floor
                     self._last_start_t = t
                     self._last_start_values = all_values
                 self._feed(self._start_windows, all_values, t, events, None)
