@@ -106,3 +106,19 @@ def test_the_lumbar_extension_reads_no_lift_in_childs_pose_not_minus_160(library
     assert back.as_shown(-160.0) == 0.0
     assert back.as_shown(42.0) == 42.0
     assert FEATURE_BY_NAME["trunk_lean"].as_shown(75.0) == 75.0
+
+
+def test_a_lean_a_hair_behind_upright_is_written_as_0_not_minus_0(library, monkeypatch):
+    """The trunk lean is signed (forward +); standing upright reads -0.3 and the video wrote
+    'trunk -0'."""
+    import posecheck.sinks.overlay as overlay
+
+    ex = library.get("good_morning")
+    engine = ExerciseEngine(ex)
+    frames = poses(synth.standing, {"lean": -0.3, "knee": 12.0}, [])
+    state = [engine.update(p, t) for t, p in frames][-1]
+    assert -1.0 < state.features.values["trunk_lean"] < 0.0
+    written: list[str] = []
+    monkeypatch.setattr(overlay, "_text", lambda img, text, *a, **k: written.append(text))
+    AngleAnnotator(ex).annotate(np.zeros((synth.IMAGE[1], synth.IMAGE[0], 3), np.uint8), state)
+    assert "trunk 0" in written and not any("-0" in t.split()[-1] for t in written)

@@ -110,7 +110,8 @@ class AngleAnnotator:
                 y += int(24 * s)  # keep two labels at one joint readable
             used.append((x, y))
             value = spec.as_shown(value)
-            number = f"{value:.0f}" if spec.angle else f"{value:.2f}"  # whole degrees
+            # whole degrees; + 0.0 turns a rounded -0 (a signed lean of -0.3) into 0
+            number = f"{round(value) + 0.0:.0f}" if spec.angle else f"{value:.2f}"
             _text(image, f"{spec.label} {number}", (x + int(10 * s), y), 0.55 * s, WHITE,
                   max(1, int(1.5 * s)))
 
