@@ -35,3 +35,12 @@ if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[app,test]"
   echo "$want" > "$stamp"
 fi
+# The tasks backend's model bundles, built from the Apache-2.0 weights in the mediapipe 0.10.21
+# wheel (fetched with pip, like every other package) into .venv/share/posecheck/models; rebuilt
+# only when the build or its inputs change (models/NOTICE says where the weights come from).
+models_stamp=.venv/.posecheck-models
+models_want=$(cat scripts/build_pose_models.py posecheck/pose/models.py models/pose_landmark_lite.tflite | sha256sum | cut -d' ' -f1)
+if [[ ! -f $models_stamp || $(cat "$models_stamp") != "$models_want" ]]; then
+  .venv/bin/python scripts/build_pose_models.py > /dev/null
+  echo "$models_want" > "$models_stamp"
+fi
