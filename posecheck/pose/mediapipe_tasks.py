@@ -88,7 +88,8 @@ class MediaPipeTasks:
 
     def close(self) -> None:
         if self._landmarker is not None:
-            self._landmarker.close()
+            with native_stderr_silenced():  # mediapipe 1.x logs each accelerator it frees
+                self._landmarker.close()
             self._landmarker = None
 
 
