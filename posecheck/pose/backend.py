@@ -87,6 +87,16 @@ def default_model() -> str:
     return os.environ.get(MODEL_ENV, "").strip() or DEFAULT_MODEL
 
 
+def in_use_line() -> str:
+    """One line for the page: which backend and model its analyses and live sessions use."""
+    from .models import is_model_path
+
+    model = default_model()
+    shown = model.replace("\\", "/").rsplit("/", 1)[-1] if is_model_path(model) else model
+    return (f"Pose model: {default_backend()} backend, {shown} model "
+            f"(POSECHECK_BACKEND, POSECHECK_MODEL change it; lite is faster on a slow laptop).")
+
+
 def open_backend(name: str | None = None, model: str | None = None, *,
                  one_core: bool = False) -> PoseBackend:
     """The named backend with the named model; None takes the default (POSECHECK_BACKEND,
