@@ -14,7 +14,7 @@ class NoPerson:
     """Finds nobody: stands in for MediaPipe where a test is about files, not people. Keeps
     what it was given, and every instance made is in NoPerson.opened."""
 
-    MODELS = ("full",)
+    MODELS = ("lite", "full", "heavy")
     opened: list["NoPerson"] = []
 
     def __init__(self, model: str = "full", *, one_core: bool = False):
