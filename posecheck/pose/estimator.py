@@ -1,6 +1,6 @@
 """posecheck's policy around any pose backend (backend.py), one estimator per stream: dark
 frames are brightened before the model sees them, and an implausible skeleton is detected
-afresh, and left and right are kept as in the frames before (sides.py). Which backend runs is the caller's choice (open_estimator in __init__.py).
+afresh. Which backend runs is the caller's choice (open_estimator in __init__.py).
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from .backend import PoseBackend
-from .sides import SideConsistency
 from ..datatypes import Pose
 from .. import landmarks as L
 
@@ -71,7 +70,6 @@ class PoseStats:
     frames: int = 0  # frames estimated
     dark_frames: int = 0  # frames brightened before the model
     redetections: int = 0  # frames where the tracked pose was implausible and redone
-    sides_swapped_back: int = 0  # frames whose left and right the model had swapped (sides.py)
     last_frame_dark: bool = False
 
 
@@ -84,7 +82,6 @@ class PoseEstimator:
     def __init__(self, backend: PoseBackend):
         self.backend = backend
         self.stats = PoseStats()
-        self.sides = SideConsistency()
         self._closed = False
 
     def __enter__(self) -> "PoseEstimator":
@@ -118,8 +115,6 @@ class PoseEstimator:
                 return None
             if _symmetry(retry) > symmetry:
                 pose = retry
-        pose = self.sides.consistent(pose)
-        self.stats.sides_swapped_back = self.sides.undone
         return pose
 
 
