@@ -68,12 +68,39 @@ def _check_output(path: str, suffixes: tuple[str, ...], what: str) -> None:
         raise PosecheckError(f"Cannot write {path}: the folder {folder} does not exist.")
 
 
+def _choose_pose(args: argparse.Namespace) -> None:
+    """--backend and --model become POSECHECK_BACKEND and POSECHECK_MODEL, which every
+    estimator this process opens reads, as do the processes it starts (--jobs, bench)."""
+    from .pose.backend import BACKEND_ENV, BACKENDS, MODEL_ENV
+    from .pose.models import MODEL_NAMES, is_model_path
+
+    if args.backend:
+        if args.backend not in BACKENDS:
+            raise PosecheckError(f"--backend must be one of {', '.join(BACKENDS)}, not {args.backend!r}.")
+        os.environ[BACKEND_ENV] = args.backend
+    if args.model:
+        if args.model not in MODEL_NAMES and not is_model_path(args.model):
+            raise PosecheckError(f"--model must be lite, full, heavy or the path of a .task "
+                                 f"file, not {args.model!r}.")
+        os.environ[MODEL_ENV] = os.path.abspath(args.model) if is_model_path(args.model) else args.model
+
+
+def _add_pose_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--backend", metavar="tasks|solutions",
+                   help="the pose backend (default: $POSECHECK_BACKEND, else solutions where "
+                        "mediapipe has it, tasks where it does not; see README)")
+    p.add_argument("--model", metavar="lite|full|heavy|PATH.task",
+                   help="the pose model (default: $POSECHECK_MODEL, else full); lite is faster "
+                        "on a slow laptop")
+
+
 def cmd_analyze(args: argparse.Namespace) -> int:
     from .run.files import analyze_file
     from .sinks.report import summary_text
     from .pose.track import is_track_path
 
     exercise = _library().get(args.exercise)
+    _choose_pose(args)
     if len(args.video) > 1:
         from .run.batch import analyze_files
 
@@ -110,6 +137,7 @@ def cmd_track(args: argparse.Namespace) -> int:
     from .run.files import analyze_video
 
     _check_output(args.output, (".jsonl",), "-o")
+    _choose_pose(args)
     # the track is recorded while a neutral exercise runs; the pose stream is the same for any
     lib = _library()
     if not lib.exercises:
@@ -126,6 +154,7 @@ def cmd_track(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from .bench.clips import run
 
+    _choose_pose(args)
     return run(args)
 
 
@@ -160,18 +189,21 @@ def build_parser() -> argparse.ArgumentParser:
                    help="how far a rep must go: auto (default) learns it from the person's own "
                         "movements; gentle or standard take the exercise's; a number is degrees "
                         "from the person's start (see README, How a rep is counted)")
+    _add_pose_arguments(p)
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("track", help="export the raw pose of every frame as JSON lines")
     p.add_argument("video")
     p.add_argument("-o", "--output", required=True, metavar="TRACK.jsonl")
     p.add_argument("--stride", type=positive_int, default=1, help="run the pose model on every Nth frame")
+    _add_pose_arguments(p)
     p.set_defaults(func=cmd_track)
 
     from .bench.clips import add_arguments
 
     p = sub.add_parser("bench", help="time posecheck against the pose model alone (see README)")
     add_arguments(p)
+    _add_pose_arguments(p)
     p.set_defaults(func=cmd_bench)
     return parser
 

@@ -2,7 +2,9 @@
 # Proves that a plain install works on PYTHON: a fresh venv in a temporary folder, a
 # non-editable `pip install -c constraints.txt .` of a copy of this tree, then, from outside
 # the tree, `posecheck exercises` must list every exercise file and `posecheck analyze` must
-# count the 4 reps of the good-morning demo clip. Exits non-zero with a sentence on failure.
+# count the 4 reps of the good-morning demo clip with every pose backend that Python has (tasks
+# on all, solutions on 3.10-3.12), the tasks models built by scripts/build_pose_models.py as
+# scripts/setup.sh builds them. Exits non-zero with a sentence on failure.
 #   scripts/check_install.sh PYTHON      (the clip comes from $POSECHECK_DATA or ../shared/data)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,6 +24,8 @@ venv=$work/venv/bin
 "$venv/python" -m pip install --quiet --disable-pip-version-check -c "$repo/constraints.txt" "$work/src" \
   || fail "pip install -c constraints.txt . failed (see above)."
 rm -rf "$work/src"  # from here on, only the installed copy exists
+"$venv/python" "$repo/scripts/build_pose_models.py" > /dev/null \
+  || fail "scripts/build_pose_models.py could not build the tasks backend's models."
 
 cd "$work"
 unset POSECHECK_EXERCISES  # the exercises must come from the installed package data
@@ -35,11 +39,15 @@ for toml in "$repo"/posecheck/exercises/*.toml; do
 done
 echo "$listed"
 
-"$venv/posecheck" analyze "$clip" --exercise good_morning --json - > "$work/report.json" \
-  || fail "'posecheck analyze' failed on $(basename "$clip")."
-reps=$("$venv/python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["reps"])' "$work/report.json") \
-  || fail "'posecheck analyze --json -' did not print a JSON report."
-[[ $reps == 4 ]] || fail "$(basename "$clip") as good_morning: $reps reps, labelled 4."
+backends=$("$venv/python" -c 'from posecheck.pose.backend import solutions_available
+print("solutions tasks" if solutions_available() else "tasks")')
+for backend in $backends; do
+  "$venv/posecheck" analyze "$clip" --exercise good_morning --backend "$backend" --json - > "$work/report.json" \
+    || fail "'posecheck analyze --backend $backend' failed on $(basename "$clip")."
+  reps=$("$venv/python" -c 'import json, sys; r = json.load(open(sys.argv[1])); print(r["pose_backend"], r["reps"])' "$work/report.json") \
+    || fail "'posecheck analyze --json -' did not print a JSON report."
+  [[ $reps == "$backend 4" ]] || fail "$(basename "$clip") as good_morning: '$reps' (backend, reps), labelled 4 with $backend."
+done
 versions=$("$venv/python" -c 'import platform, av, mediapipe, numpy
 print(f"Python {platform.python_version()} (mediapipe {mediapipe.__version__}, av {av.__version__}, numpy {numpy.__version__})")')
-echo "check_install: $versions: a plain install lists the exercises and counts the 4 reps."
+echo "check_install: $versions: a plain install lists the exercises and counts the 4 reps (backends: $backends)."

@@ -3,10 +3,9 @@
 # Safe to run again: pip only installs what is missing or changed. PYTHON=... picks the python.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# The range pyproject's requires-python states, proven by scripts/check_install.sh on 3.10 and
-# 3.12 and by the whole suite on 3.11. 3.13: mediapipe 0.10.21 (the last release that bundles
-# the pose model) has no wheel for it.
-SUPPORTED="3.10 3.11 3.12"
+# The range pyproject's requires-python states, proven by scripts/check_install.sh on 3.10, 3.12
+# and 3.13 and by the whole suite on 3.11. 3.14: not measured (pyenv here has no 3.14).
+SUPPORTED="3.10 3.11 3.12 3.13"
 listed="Python ${SUPPORTED// /, }"
 version_of() { "$1" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null; }
 supported() { [[ " $SUPPORTED " == *" $1 "* ]]; }
@@ -14,11 +13,12 @@ PY=${PYTHON:-}
 if [[ -n $PY ]]; then
   version=$(version_of "$PY") || true
   if ! supported "$version"; then
-    echo "posecheck installs on $listed only (3.13 has no mediapipe 0.10.21 wheel), and $PY is ${version:+Python }${version:-not a working python}." >&2
+    echo "posecheck installs on $listed only, and $PY is ${version:+Python }${version:-not a working python}." >&2
     exit 1
   fi
 else
-  for candidate in python3.11 python3.12 python3.10 python3; do
+  # the newest first: 3.13 gets numpy 2 and the tasks backend, 3.10-3.12 also the solutions one
+  for candidate in python3.13 python3.12 python3.11 python3.10 python3; do
     if command -v "$candidate" >/dev/null 2>&1 && supported "$(version_of "$candidate")"; then
       PY=$candidate; break
     fi
@@ -34,4 +34,13 @@ if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[app,test]"
   echo "$want" > "$stamp"
+fi
+# The tasks backend's model bundles, built from the Apache-2.0 weights in the mediapipe 0.10.21
+# wheel (fetched with pip, like every other package) into .venv/share/posecheck/models; rebuilt
+# only when the build or its inputs change (models/NOTICE says where the weights come from).
+models_stamp=.venv/.posecheck-models
+models_want=$(cat scripts/build_pose_models.py posecheck/pose/models.py models/pose_landmark_lite.tflite | sha256sum | cut -d' ' -f1)
+if [[ ! -f $models_stamp || $(cat "$models_stamp") != "$models_want" ]]; then
+  .venv/bin/python scripts/build_pose_models.py > /dev/null
+  echo "$models_want" > "$models_stamp"
 fi

@@ -92,7 +92,11 @@ def track_of(data_dir, tmp_path_factory, library):
     cache_env = os.environ.get("POSECHECK_TRACK_CACHE")
     folder = Path(cache_env) if cache_env else tmp_path_factory.mktemp("tracks")
     folder.mkdir(parents=True, exist_ok=True)
-    digest = _pose_stage_digest()
+    from posecheck.pose.backend import default_backend, default_model
+
+    # POSECHECK_BACKEND / POSECHECK_MODEL choose the backend the tracks are made with
+    model = os.path.basename(default_model())
+    digest = f"{_pose_stage_digest()}.{default_backend()}-{model}"
     any_exercise = library.get("hip_hinge")
     made: dict[tuple[str, int | None], Path] = {}
 

@@ -14,11 +14,11 @@ class NoPerson:
     """Finds nobody: stands in for MediaPipe where a test is about files, not people. Keeps
     what it was given, and every instance made is in NoPerson.opened."""
 
-    MODELS = ("full",)
+    MODELS = ("lite", "full", "heavy")
     opened: list["NoPerson"] = []
 
     def __init__(self, model: str = "full", *, one_core: bool = False):
-        self.info = BackendInfo("mediapipe", model, "a test's stand-in: finds nobody")
+        self.info = BackendInfo("stand-in", model, "a test's stand-in: finds nobody")
         self.one_core = one_core
         self.levels: list[float] = []  # mean level of each image the model was given
         self.closed = False
@@ -37,9 +37,10 @@ class NoPerson:
 
 
 def stand_in_for_mediapipe(monkeypatch) -> list[NoPerson]:
-    """Every driver's estimator gets a NoPerson backend where it asks for "mediapipe"; returns
-    the list of the backends opened from then on."""
-    monkeypatch.setitem(backend.BACKENDS, "mediapipe", f"{__name__}:NoPerson")
+    """Every driver's estimator gets a NoPerson backend whichever MediaPipe backend it asks
+    for (the default included); returns the list of the backends opened from then on."""
+    for name in ("solutions", "tasks"):
+        monkeypatch.setitem(backend.BACKENDS, name, f"{__name__}:NoPerson")
     monkeypatch.setattr(NoPerson, "opened", [])
     return NoPerson.opened
 

@@ -105,9 +105,12 @@ def test_a_closed_estimator_frees_the_model_and_refuses_frames():
 # ---- the factory ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("names,words", [
-    ({"backend": "openpose"}, "There is no pose backend called 'openpose' (known: 'mediapipe')."),
-    ({"model": "huge"}, "The mediapipe pose backend has no model called 'huge' (it has 'lite', "
-                        "'full' and 'heavy')."),
+    ({"backend": "openpose"}, "There is no pose backend called 'openpose' (known: 'solutions' "
+                              "and 'tasks')."),
+    ({"backend": "solutions", "model": "huge"},
+     "The solutions pose backend has no model called 'huge' (it has 'lite', 'full' and 'heavy')."),
+    ({"backend": "tasks", "model": "huge"},
+     "The tasks pose backend has no model called 'huge' (it has 'lite', 'full' and 'heavy')."),
 ])
 def test_unknown_backend_or_model_names_get_a_sentence(names, words):
     with pytest.raises(PosecheckError) as err:
@@ -191,5 +194,5 @@ def test_the_benchmark_measures_the_registered_backend_as_an_analysis_runs_it(op
     result = measure_model(str(clip), "hip_hinge")
     (model,) = opened
     assert model.one_core and result["frames"] == len(model.levels) == 6
-    assert result["backend"] == {"name": "mediapipe", "model": "full",
+    assert result["backend"] == {"name": "stand-in", "model": "full",
                                  "library": "a test's stand-in: finds nobody"}

@@ -24,19 +24,19 @@ def test_setup_sh_supports_exactly_what_pyproject_requires():
     with open(ROOT / "pyproject.toml", "rb") as fh:
         requires = SpecifierSet(tomllib.load(fh)["project"]["requires-python"])
     allowed = [f"3.{minor}" for minor in range(6, 20) if f"3.{minor}.0" in requires]
-    assert _setup_sh_versions() == allowed == ["3.10", "3.11", "3.12"]
+    assert _setup_sh_versions() == allowed == ["3.10", "3.11", "3.12", "3.13"]
 
 
 def test_an_unsupported_python_is_refused_in_one_sentence(tmp_path):
     (tmp_path / "scripts").mkdir()
     shutil.copy(ROOT / "scripts" / "setup.sh", tmp_path / "scripts" / "setup.sh")
-    python313 = tmp_path / "python3.13"
-    python313.write_text("#!/bin/sh\necho 3.13\n")  # answers setup.sh's version question as 3.13 would
-    python313.chmod(0o755)
+    python314 = tmp_path / "python3.14"
+    python314.write_text("#!/bin/sh\necho 3.14\n")  # answers setup.sh's version question as 3.14 would
+    python314.chmod(0o755)
     result = subprocess.run(["bash", str(tmp_path / "scripts" / "setup.sh")], capture_output=True,
-                            text=True, env={"PATH": "/usr/bin:/bin", "PYTHON": str(python313)}, timeout=30)
+                            text=True, env={"PATH": "/usr/bin:/bin", "PYTHON": str(python314)}, timeout=30)
     assert result.returncode == 1
     [sentence] = result.stderr.splitlines()
-    assert sentence.startswith("posecheck installs on Python 3.10, 3.11, 3.12 only")
-    assert sentence.endswith(f"{python313} is Python 3.13.")
+    assert sentence.startswith("posecheck installs on Python 3.10, 3.11, 3.12, 3.13 only")
+    assert sentence.endswith(f"{python314} is Python 3.14.")
     assert not (tmp_path / ".venv").exists()

@@ -281,6 +281,9 @@ def run(args) -> int:
           f"python {info['python']}, " + ", ".join(f"{k} {v}" for k, v in info["versions"].items())
           + (f", commit {info['commit']}" if info["commit"] else ""))
     print(f"load average at start: {' '.join(map(str, loadavg()))}")
+    from ..pose.backend import in_use_line
+
+    print(in_use_line().split(" (")[0])  # the backend and model every run below uses
     paths: list[Path] = []
     if args.files:
         paths = [Path(f) for f in args.files]

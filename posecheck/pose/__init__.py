@@ -13,10 +13,10 @@ if TYPE_CHECKING:
     from .estimator import PoseEstimator
 
 
-def open_estimator(backend: str = "mediapipe", model: str = "full", *,
+def open_estimator(backend: str | None = None, model: str | None = None, *,
                    one_core: bool = False) -> "PoseEstimator":
-    """A PoseEstimator (posecheck's policy) over the named backend and model; unknown names
-    raise PosecheckError. one_core: keep the model's own threads on one core - for analyses,
+    """A PoseEstimator (posecheck's policy) over the named backend and model (None: the
+    default, see backend.open_backend); unknown names raise PosecheckError. one_core: keep the model's own threads on one core - for analyses,
     where decode and encode threads run beside it (cpu_affinity.py); not for the live page."""
     from .backend import open_backend
     from .estimator import PoseEstimator

@@ -9,6 +9,7 @@ exercises never loads a model library.
 from __future__ import annotations
 
 import importlib
+import os
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -22,8 +23,8 @@ from ..errors import PosecheckError
 class BackendInfo:
     """What a backend says about itself."""
 
-    name: str  # as open_estimator takes it, e.g. "mediapipe"
-    model: str  # e.g. "full"
+    name: str  # as open_estimator takes it, e.g. "solutions"
+    model: str  # e.g. "full" (or the file name of a model the user gave)
     library: str  # the library and version that runs the model, e.g. "mediapipe 0.10.21"
 
 
@@ -50,18 +51,68 @@ class PoseBackend(Protocol):
 
 # name -> "module:class" of the backend
 BACKENDS: dict[str, str] = {
-    "mediapipe": "posecheck.pose.mediapipe_solutions:MediaPipeSolutions",
+    "solutions": "posecheck.pose.mediapipe_solutions:MediaPipeSolutions",
+    "tasks": "posecheck.pose.mediapipe_tasks:MediaPipeTasks",
 }
+BACKEND_ENV = "POSECHECK_BACKEND"
+MODEL_ENV = "POSECHECK_MODEL"
+DEFAULT_MODEL = "full"
+# mp.solutions is gone from this mediapipe release on
+_SOLUTIONS_REMOVED_IN = (0, 10, 30)
 
 
-def open_backend(name: str, model: str, *, one_core: bool = False) -> PoseBackend:
+def solutions_available() -> bool:
+    """Whether the installed mediapipe still has mp.solutions, without importing it (seconds)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        release = version("mediapipe")
+    except PackageNotFoundError:
+        return False
+    numbers = tuple(int(part) for part in release.split(".")[:3] if part.isdigit())
+    return numbers < _SOLUTIONS_REMOVED_IN
+
+
+def default_backend() -> str:
+    """POSECHECK_BACKEND if set, else the measured default (README, "Pose backends"): the
+    solutions graph where the installed mediapipe has it, the Tasks API where it does not."""
+    configured = os.environ.get(BACKEND_ENV, "").strip()
+    if configured:
+        return configured
+    return "solutions" if solutions_available() else "tasks"
+
+
+def default_model() -> str:
+    """POSECHECK_MODEL if set (lite, full, heavy or the path of a .task file), else full."""
+    return os.environ.get(MODEL_ENV, "").strip() or DEFAULT_MODEL
+
+
+def in_use_line() -> str:
+    """One line for the page: which backend and model its analyses and live sessions use."""
+    from .models import is_model_path
+
+    model = default_model()
+    shown = model.replace("\\", "/").rsplit("/", 1)[-1] if is_model_path(model) else model
+    return (f"Pose model: {default_backend()} backend, {shown} model "
+            f"(POSECHECK_BACKEND, POSECHECK_MODEL change it; lite is faster on a slow laptop).")
+
+
+def open_backend(name: str | None = None, model: str | None = None, *,
+                 one_core: bool = False) -> PoseBackend:
+    """The named backend with the named model; None takes the default (POSECHECK_BACKEND,
+    POSECHECK_MODEL, else default_backend() and full)."""
+    name = name or default_backend()
+    model = model or default_model()
     where = BACKENDS.get(name)
     if where is None:
         raise PosecheckError(f"There is no pose backend called {name!r} (known: "
                              f"{_listed(BACKENDS)}).")
     module, _, class_name = where.partition(":")
     backend_class = getattr(importlib.import_module(module), class_name)
-    if model not in backend_class.MODELS:
+    from .models import is_model_path
+
+    path_ok = getattr(backend_class, "ACCEPTS_MODEL_PATHS", False) and is_model_path(model)
+    if model not in backend_class.MODELS and not path_ok:
         raise PosecheckError(f"The {name} pose backend has no model called {model!r} (it has "
                              f"{_listed(backend_class.MODELS)}).")
     return backend_class(model, one_core=one_core)

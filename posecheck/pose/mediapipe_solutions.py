@@ -1,4 +1,4 @@
-"""The pose backend "mediapipe": MediaPipe's legacy solutions graph (mp.solutions.pose).
+"""The pose backend "solutions": MediaPipe's legacy solutions graph (mp.solutions.pose).
 
 The wheel of mediapipe 0.10.21 carries the models, so nothing is downloaded at run time.
 MediaPipe's own landmark smoothing is switched off: it assumes 30 fps, while posecheck
@@ -15,6 +15,7 @@ from .backend import BackendInfo
 from .cpu_affinity import OneCore
 from .native_stderr import native_stderr_silenced
 from ..datatypes import Pose
+from ..errors import PosecheckError
 
 # model name -> the graph's model_complexity
 _COMPLEXITY = {"lite": 0, "full": 1, "heavy": 2}
@@ -30,6 +31,12 @@ class MediaPipeSolutions:
     MODELS = tuple(_COMPLEXITY)
 
     def __init__(self, model: str = "full", *, one_core: bool = False):
+        from .backend import solutions_available
+
+        if not solutions_available():
+            raise PosecheckError("The solutions pose backend needs mediapipe 0.10.21 (Python "
+                                 "3.10-3.12); the mediapipe installed here has only the tasks "
+                                 "backend (--backend tasks).")
         # one_core: keep the graph's own threads on one core (see cpu_affinity) - for analyses,
         # where decode and encode threads run beside the model
         self.one_core = OneCore() if one_core else None
@@ -45,7 +52,7 @@ class MediaPipeSolutions:
                 min_detection_confidence=MIN_DETECTION_CONFIDENCE,
                 min_tracking_confidence=MIN_TRACKING_CONFIDENCE,
             )
-        self.info = BackendInfo("mediapipe", model, f"mediapipe {mp.__version__} (solutions)")
+        self.info = BackendInfo("solutions", model, f"mediapipe {mp.__version__} (solutions)")
         self._quiet_frames = 3
         self._restart_pending = False
 

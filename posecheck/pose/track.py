@@ -40,6 +40,8 @@ class TrackHeader:
     height: int
     duration_s: float = 0.0
     stride: int = 1
+    pose_backend: str | None = None  # which backend and model made the poses (None: not said)
+    pose_model: str | None = None
 
 
 def _round(rows: np.ndarray) -> list[list[float]]:
@@ -49,7 +51,9 @@ def _round(rows: np.ndarray) -> list[list[float]]:
 def write_header(out: IO[str], header: TrackHeader) -> None:
     out.write(json.dumps({"posecheck_track": TRACK_VERSION, "source": header.source,
                           "fps": header.fps, "size": [header.width, header.height],
-                          "duration_s": header.duration_s, "stride": header.stride}) + "\n")
+                          "duration_s": header.duration_s, "stride": header.stride,
+                          "pose_backend": header.pose_backend,
+                          "pose_model": header.pose_model}) + "\n")
 
 
 def write_sample(out: IO[str], t: float, size: tuple[int, int], pose: Pose | None) -> None:
@@ -102,7 +106,13 @@ def _parse_header(obj: dict) -> TrackHeader | None:
     else:
         return None
     return TrackHeader(source=str(obj.get("source", "")), fps=fps, width=width, height=height,
-                       duration_s=duration, stride=int(stride))
+                       duration_s=duration, stride=int(stride),
+                       pose_backend=_text_or_none(obj.get("pose_backend")),
+                       pose_model=_text_or_none(obj.get("pose_model")))
+
+
+def _text_or_none(value) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def parse_sample(obj: dict, line_no: int, default_size: tuple[int, int] | None) -> TrackSample:

@@ -67,11 +67,13 @@ def auto_stride(fps: float) -> int:
 def analyze_video(path: str, exercise: Exercise, *, stride: int | None = 1, annotate_to: str | None = None,
                   track_to: str | None = None, progress: Progress | None = None,
                   max_side: int | None = DEFAULT_MAX_SIDE, mirrored: bool = False,
-                  range_choice: RangeChoice = RangeChoice()) -> Report:
+                  range_choice: RangeChoice = RangeChoice(), backend: str | None = None,
+                  model: str | None = None) -> Report:
     """Analyse a video file. stride N runs the model on every Nth frame (None: auto_stride of
     the clip's fps); an annotated video still gets every frame, drawn with the latest state.
     mirrored: the file was recorded mirrored (a selfie camera); it is flipped back so that
     left and right are the person's. range_choice: how far a rep must go (ranges.py).
+    backend, model: the pose backend and model (None: the defaults, pose/backend.py).
 
     Decoding runs ahead of the model and drawing + encoding behind it, each on its own thread
     (threads.py), so on a second core they cost little wall time."""
@@ -84,18 +86,25 @@ def analyze_video(path: str, exercise: Exercise, *, stride: int | None = 1, anno
     decoded = DecodeStatus()
     report = ReportBuilder(exercise, range_choice)
     sinks: list = [report]
-    if track_to:
-        sinks.append(TrackRecorder(track_to, TrackHeader(os.path.basename(path), info.fps, info.width,
-                                                         info.height, info.duration_s, stride)))
-    if annotate_to:
-        sinks.append(AnnotatedVideo(annotate_to, exercise, info.fps))
+    # opened first: the pose track's header names the backend and model
+    estimator = open_estimator(backend, model, one_core=True)
+    pose_info = estimator.backend.info
+    try:
+        if track_to:
+            sinks.append(TrackRecorder(track_to, TrackHeader(
+                os.path.basename(path), info.fps, info.width, info.height, info.duration_s,
+                stride, pose_info.name, pose_info.model)))
+        if annotate_to:
+            sinks.append(AnnotatedVideo(annotate_to, exercise, info.fps))
+    except BaseException:
+        estimator.close()
+        raise
     pose_s, pose_frames, last_t = 0.0, 0, 0.0
     total = info.frame_count or 0
     with _review_loop(exercise, sinks, range_choice) as loop:
         frames = read_frames(path, max_side=max_side, stride=1 if annotate_to else stride,
                              status=decoded, mirrored=mirrored)
-        with Prefetch(frames, name="posecheck-decode") as ahead, \
-                open_estimator(one_core=True) as estimator:
+        with Prefetch(frames, name="posecheck-decode") as ahead, estimator:
             for frame in ahead:
                 last_t = frame.t
                 pose, judged = None, frame.index % stride == 0
@@ -123,7 +132,8 @@ def analyze_video(path: str, exercise: Exercise, *, stride: int | None = 1, anno
     if problem:
         warnings.append(problem)
     return report.report(os.path.basename(path), info.fps, duration, stride,
-                         _timing(t0, pose_s, pose_frames), warnings, incomplete=problem is not None)
+                         _timing(t0, pose_s, pose_frames), warnings, incomplete=problem is not None,
+                         pose_backend=pose_info.name, pose_model=pose_info.model)
 
 
 def analyze_track(path: str, exercise: Exercise, progress: Progress | None = None,
@@ -134,6 +144,7 @@ def analyze_track(path: str, exercise: Exercise, progress: Progress | None = Non
         raise PosecheckError(f"No such file: {path}")
     report = ReportBuilder(exercise, range_choice)
     fps, source, last_t, duration, stride = 0.0, os.path.basename(path), 0.0, 0.0, 1
+    pose_backend = pose_model = None
     samples = 0
     try:
         with _review_loop(exercise, [report], range_choice) as loop, \
@@ -142,6 +153,7 @@ def analyze_track(path: str, exercise: Exercise, progress: Progress | None = Non
                 if isinstance(item, TrackHeader):
                     fps, source = item.fps, item.source or source
                     duration, stride = item.duration_s, item.stride
+                    pose_backend, pose_model = item.pose_backend, item.pose_model
                     continue
                 assert isinstance(item, TrackSample)
                 loop.add(FrameResult(item.t, samples, None, item.size, item.pose, judged=True))
@@ -152,16 +164,19 @@ def analyze_track(path: str, exercise: Exercise, progress: Progress | None = Non
         progress(1.0)
     if not duration and samples:
         duration = last_t + (1.0 / fps if fps else 0.0)
-    return report.report(source, fps, duration, stride, _timing(t0, 0.0, 0))
+    return report.report(source, fps, duration, stride, _timing(t0, 0.0, 0),
+                         pose_backend=pose_backend, pose_model=pose_model)
 
 
 def analyze_file(path: str, exercise: Exercise, *, stride: int | None = None,
                  annotate_to: str | None = None, progress: Progress | None = None,
-                 mirrored: bool = False, range_choice: RangeChoice = RangeChoice()) -> Report:
+                 mirrored: bool = False, range_choice: RangeChoice = RangeChoice(),
+                 backend: str | None = None, model: str | None = None) -> Report:
     """A video, or a pose track (told by its name), as the command line takes either."""
     if not is_track_path(path):
         return analyze_video(path, exercise, stride=stride, annotate_to=annotate_to,
-                             progress=progress, mirrored=mirrored, range_choice=range_choice)
+                             progress=progress, mirrored=mirrored, range_choice=range_choice,
+                             backend=backend, model=model)
     if annotate_to:
         raise PosecheckError("An annotated video needs a video: a pose track has no pictures to draw on.")
     return analyze_track(path, exercise, progress=progress, range_choice=range_choice)

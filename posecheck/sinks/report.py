@@ -67,6 +67,9 @@ class Report:
     standard_deg: float = math.nan
     # the reps grouped into sets: a rest much longer than a rep (or the other side) starts one
     sets: list[SetRecord] = field(default_factory=list)
+    # which pose backend and model judged it (None: a pose track that does not say)
+    pose_backend: str | None = None
+    pose_model: str | None = None
 
     @property
     def reps(self) -> int:
@@ -112,7 +115,8 @@ class Report:
             "exercise": self.exercise, "exercise_name": self.exercise_name, "source": self.source,
             "frames": self.frames, "frames_with_pose": self.frames_with_pose,
             "fps": reported(self.fps), "duration_s": reported(self.duration_s),
-            "stride": self.stride, "reps": self.reps, "reps_by_side": dict(self.reps_by_side),
+            "stride": self.stride, "pose_backend": self.pose_backend,
+            "pose_model": self.pose_model, "reps": self.reps, "reps_by_side": dict(self.reps_by_side),
             "partial_reps": self.partial_reps, "rep_details": self._rep_rows(),
             "cues": [{"t_s": reported(c.t), "code": c.code, "message": c.message}
                      for c in self.cues],
@@ -192,7 +196,8 @@ class ReportBuilder:
         self.sets = end.sets
 
     def report(self, source: str, fps: float, duration_s: float, stride: int, timing: Timing,
-               warnings: list[str] = (), incomplete: bool = False) -> Report:
+               warnings: list[str] = (), incomplete: bool = False,
+               pose_backend: str | None = None, pose_model: str | None = None) -> Report:
         """The report, with the source's facts; the warnings the frames call for come after
         the source's own."""
         warnings = list(warnings)
@@ -212,7 +217,14 @@ class ReportBuilder:
             timing=timing, warnings=warnings, series=list(self.series),
             series_feature=self.exercise.rep.feature, incomplete=incomplete, sets=list(self.sets),
             range_choice=self.range_choice.label, target_deg=self.range_choice.target(rule),
-            floor_deg=rule.floor, standard_deg=rule.target)
+            floor_deg=rule.floor, standard_deg=rule.target,
+            pose_backend=pose_backend, pose_model=pose_model)
+
+
+def _pose_named(report: Report) -> str:
+    if not report.pose_backend:
+        return ""
+    return f" ({report.pose_backend} {report.pose_model})"
 
 
 def _ordinal(n: int) -> str:
@@ -254,7 +266,7 @@ def summary_text(report: Report) -> str:
     every = f"every {_ordinal(report.stride)} frame, " if report.stride > 1 else ""
     lines.append(f"Frames analysed: {report.frames} ({every}{seen:.0f}% with a person found), "
                  f"{reported(report.duration_s):.1f} s; "
-                 f"pose {reported(timing.pose_ms_per_frame, 2):.1f} ms/frame, "
+                 f"pose{_pose_named(report)} {reported(timing.pose_ms_per_frame, 2):.1f} ms/frame, "
                  f"total {reported(timing.total_s, 2):.1f} s")
     for w in report.warnings:
         lines.append(f"Note: {w}")

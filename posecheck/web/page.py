@@ -37,6 +37,9 @@ def library() -> ExerciseLibrary:
 
 def disclaimer() -> None:
     st.warning(DISCLAIMER, icon="⚠️")
+    from ..pose.backend import in_use_line  # which pose model judges (issue 13)
+
+    st.caption(in_use_line())
 
 
 def style() -> None:
