@@ -69,7 +69,12 @@ def test_walking_out_mid_set_and_back(track_of, tmp_path, library):
                                              8.5, 12.0)), ex)
     assert away.reps == 3
     assert all(end <= 8.5 or start >= 12.0 for start, end in _reps(away)), _reps(away)
-    assert _reps(away) == [_reps(full)[0]] + _reps(full)[2:]
+    # the same reps as without the absence; after it the start is measured again, so a rep
+    # may begin or end a frame or two apart
+    expected = [_reps(full)[0]] + _reps(full)[2:]
+    assert len(_reps(away)) == len(expected)
+    assert all(abs(a - b) <= 0.1 for got, want in zip(_reps(away), expected)
+               for a, b in zip(got, want)), (_reps(away), expected)
     assert ex.cues["not_visible"] in _said(away)
     brief = analyze_track(str(_without_person(track_of(GOOD_MORNING), tmp_path / "brief.jsonl",
                                               9.0, 9.5)), ex)
