@@ -51,6 +51,10 @@ ONE_PERSON = "one_person"
 # share of the floor: the gaps are hysteresis, so jitter at a threshold cannot count twice.
 EXIT_SHARE = 0.8
 RETURN_SHARE = 0.6
+# ... or, for a big rep, once 70% of the way back: a resting thigh on all fours reads +-6 deg
+# around its start (malik's front view), and a 40-deg lift lowered to 11 deg above the start
+# was never counted before the video cut away.
+RETURN_PEAK_SHARE = 0.3
 # Back at the start also when the person stops, still, most of the way down: a resting
 # position that reads a few degrees off the first one (a knee put down wider) ends the rep.
 SETTLED_SHARE = 0.35
@@ -344,8 +348,9 @@ class RepCounter:
     def _step(self, values: dict[str | None, float], all_values: dict[str, float], t: float,
               events: list[RuleEvent]) -> None:
         r = self.rule
-        if self.phase in (SETUP, START):
-            for side, v in values.items():
+        for side, v in values.items():
+            # at rest: every side; during a rep, the other side (the resting leg) too
+            if self._rep is None or side != self._rep.side:
                 self._starts[side].feed(t, v)
         excursions = self._excursions(values)
         if self._rep is not None:
@@ -393,7 +398,8 @@ class RepCounter:
         self._feed(rep.windows["rep"], all_values, t, events, rep)
         if self.phase == WORKING:
             self._feed(rep.windows[WORKING], all_values, t, events, rep)
-        back = exc < r.floor * RETURN_SHARE or (still and exc < SETTLED_SHARE * rep.peak_excursion)
+        back = (exc < max(r.floor * RETURN_SHARE, RETURN_PEAK_SHARE * rep.peak_excursion)
+                or (still and exc < SETTLED_SHARE * rep.peak_excursion))
         if self.phase == MOVING:
             if exc >= rep.reach:
                 self.phase = WORKING
@@ -408,7 +414,9 @@ class RepCounter:
                 self._enter_start(t)
                 self._starts[side].interrupt()
         elif self.phase == WORKING:
-            if exc < rep.reach * EXIT_SHARE:
+            if back:  # a big rep with a small reach can be back before it left the working range
+                self._end_rep(t, events)
+            elif exc < rep.reach * EXIT_SHARE:
                 self.phase = RETURNING
         elif self.phase == RETURNING:
             if exc >= rep.reach:

@@ -27,7 +27,7 @@ from posecheck.sinks.report import NO_PERSON_WARNING
 from posecheck.pose.track import TrackSample, read_track
 
 GOOD_MORNING = "good-morning_side_palfit_1.mp4"  # reps end at 6.3, 10.6, 14.9, 19.2 s
-FIRE_HYDRANT = "fire-hydrant_side-front_malik_1.mp4"
+SIDE_HYDRANT = "fire-hydrant_side_ytkuang_1.mp4"  # left leg, lifts at 5.9, 8.2, 11.0, 13.6, 16.4 s
 
 
 def _said(report) -> list[str]:
@@ -69,7 +69,12 @@ def test_walking_out_mid_set_and_back(track_of, tmp_path, library):
                                              8.5, 12.0)), ex)
     assert away.reps == 3
     assert all(end <= 8.5 or start >= 12.0 for start, end in _reps(away)), _reps(away)
-    assert _reps(away) == [_reps(full)[0]] + _reps(full)[2:]
+    # the same reps as without the absence; after it the start is measured again, so a rep
+    # may begin or end a frame or two apart
+    expected = [_reps(full)[0]] + _reps(full)[2:]
+    assert len(_reps(away)) == len(expected)
+    assert all(abs(a - b) <= 0.1 for got, want in zip(_reps(away), expected)
+               for a, b in zip(got, want)), (_reps(away), expected)
     assert ex.cues["not_visible"] in _said(away)
     brief = analyze_track(str(_without_person(track_of(GOOD_MORNING), tmp_path / "brief.jsonl",
                                               9.0, 9.5)), ex)
@@ -202,18 +207,16 @@ def test_a_blurred_picture_never_counts_more_than_was_done(data_dir, track_of, t
 # ---- a mirrored camera ------------------------------------------------------------------
 
 def test_a_mirrored_video_gets_its_sides_right_when_said_so(data_dir, track_of, tmp_path, library):
-    """Fire hydrants from 17 to 37 s: the left leg (23-27 s) then the right (31-35 s), seen
-    from the front. Mirrored, the same person looks like one lifting right then left - no
-    picture can tell - so the mirrored option flips it back before the model names sides."""
+    """Fire hydrants with the left leg, seen from the left side (ytkuang, 5 lifts from 5 to
+    17 s). Mirrored, the same person looks like one lifting the right leg seen from the right
+    - no picture can tell - so the mirrored option flips it back before the model names sides."""
     ex = library.get("quadruped_hip_lift")
-    original = [(r.side, r.start_s) for r in
-                analyze_track(str(track_of(FIRE_HYDRANT)), ex).rep_details
-                if 17.0 <= r.start_s and r.end_s <= 37.0]
-    assert [side for side, _ in original] == ["left", "right"]
-    flipped = derived_clip(data_dir / "videos" / FIRE_HYDRANT, tmp_path / "selfie.mp4",
-                           lambda img: img[:, ::-1], start_s=17.0, end_s=37.0, every=3, fps=10.0)
+    original = analyze_track(str(track_of(SIDE_HYDRANT)), ex)
+    assert original.reps_by_side == {"left": 5, "right": 0}
+    flipped = derived_clip(data_dir / "videos" / SIDE_HYDRANT, tmp_path / "selfie.mp4",
+                           lambda img: img[:, ::-1], start_s=3.0, end_s=18.0, every=2, fps=15.0)
     as_is = analyze_video(str(flipped), ex)
     told = analyze_video(str(flipped), ex, mirrored=True)
-    assert [r.side for r in told.rep_details] == ["left", "right"], told.rep_details
-    assert [r.side for r in as_is.rep_details] == ["right", "left"], as_is.rep_details
-    assert told.reps_by_side == {"left": 1, "right": 1}
+    # re-encoded at 15 fps from 3 s the first lift may be missed; the sides never are
+    assert told.reps >= 4 and told.reps_by_side["right"] == 0, told.rep_details
+    assert as_is.reps == told.reps and as_is.reps_by_side["left"] == 0, as_is.rep_details
