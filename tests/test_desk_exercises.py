@@ -113,3 +113,11 @@ def test_head_out_of_view_says_what_to_do(library):
     seen, state = run(library, "neck_tilt", alternating(*TILTS, 3), hide=hidden)
     assert state.reps == 0 and "not_visible" in state.conditions
     assert seen.cues[0].message == library.get("neck_tilt").cues["not_visible"]
+
+
+def test_shoulders_dropping_away_from_the_ears_is_not_a_hunch(library):
+    """Only a rise of the shoulders is a hunch: letting them sink while tilting is what the
+    exercise asks for (and tipping the head forward reads the same way)."""
+    seen, state = run(library, "neck_tilt", alternating({"tilt": 30.0, "shrug": -0.05},
+                                                        {"tilt": -30.0, "shrug": -0.05}, 4))
+    assert state.reps == 4 and "shoulders_hunched" not in seen.fault_counts

@@ -459,6 +459,8 @@ class RepCounter:
                 live = v < rule.below
             elif rule.stat == "shift":
                 live = abs(v - acc.first) > rule.above
+            elif rule.stat == "rise":  # one way only: shoulders coming up, not dropping away
+                live = v - acc.first > rule.above
             if live is None:
                 continue
             if not live:
