@@ -54,7 +54,8 @@ def cmd_exercises(args: argparse.Namespace) -> int:
         extra = f", hold {p.hold_s:g} s" if p.hold_s else ""
         extra += f", pause {p.pause_s:g} s" if p.pause_s else ""
         extra += " each side" if p.per_side else ""
-        print(f"{e.id:22s} {e.name:40s} view: {e.view:5s}  {reps} reps x {p.sets} sets{extra}")
+        sets = "1 set" if p.sets == 1 else f"{p.sets} sets"
+        print(f"{e.id:22s} {e.name:40s} view: {e.view:5s}  {reps} reps x {sets}{extra}")
     return 0
 
 

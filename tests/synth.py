@@ -108,6 +108,44 @@ def quadruped(p: dict) -> dict[str, tuple[np.ndarray, float]]:
     return out
 
 
+HEAD_UP = 0.22  # the ears' height above the shoulder line, metres (MediaPipe reads 70-90 deg of shoulder_lift)
+EAR_HALF = 0.075
+
+
+def seated(p: dict) -> dict[str, tuple[np.ndarray, float]]:
+    """Sitting at a desk, facing the camera (use view="front"). tilt: the head tilted sideways
+    (deg, + towards the left shoulder); shrug: both shoulders raised (metres); twist: the
+    shoulders, arms and head turned about the vertical (deg); hips: the hips and knees turned
+    with them (deg, a twist that comes from the hips)."""
+    tilt, shrug = math.radians(p.get("tilt", 0.0)), p.get("shrug", 0.0)
+    twist, hips = math.radians(p.get("twist", 0.0)), math.radians(p.get("hips", 0.0))
+
+    def turned(u: float, v: float, lat: float, a: float):
+        # about the vertical through the spine: forward u and lateral lat rotate together
+        return (np.array([u * math.cos(a) - lat * math.sin(a), v]),
+                lat * math.cos(a) + u * math.sin(a))
+
+    out: dict = {}
+    seat = 0.50
+    top = seat + TRUNK
+    for s, sign in (("left", 1.0), ("right", -1.0)):
+        lat = sign * HALF_WIDTH
+        out[f"{s}_hip"] = turned(0.0, seat, 0.8 * lat, hips)
+        out[f"{s}_knee"] = turned(THIGH, seat, 0.8 * lat, hips)
+        out[f"{s}_ankle"] = turned(THIGH, seat - SHIN, 0.8 * lat, hips)
+        out[f"{s}_heel"] = turned(THIGH - 0.05, seat - SHIN - 0.03, 0.8 * lat, hips)
+        out[f"{s}_foot"] = turned(THIGH + 0.15, seat - SHIN - 0.05, 0.8 * lat, hips)
+        out[f"{s}_shoulder"] = turned(0.0, top + shrug, lat, twist)
+        out[f"{s}_elbow"] = turned(0.05, top + shrug - UPPER_ARM, lat * 1.1, twist)
+        out[f"{s}_wrist"] = turned(0.05 + FOREARM, top + shrug - UPPER_ARM, lat * 0.8, twist)
+        # the head tilts sideways about the base of the neck, between the shoulders
+        ear_lat = HEAD_UP * math.sin(tilt) + sign * EAR_HALF * math.cos(tilt)
+        ear_v = top + HEAD_UP * math.cos(tilt) - sign * EAR_HALF * math.sin(tilt)
+        out[f"{s}_ear"] = turned(0.0, ear_v, ear_lat, twist)
+    out["nose"] = turned(0.10, top + HEAD_UP * math.cos(tilt) - 0.02, HEAD_UP * math.sin(tilt), twist)
+    return out
+
+
 _INDEX = {"nose": L.NOSE}
 for _s in L.SIDES:
     for _name, (_l, _r) in {**L.JOINTS, "heel": (L.LEFT_HEEL, L.RIGHT_HEEL),
@@ -116,8 +154,8 @@ for _s in L.SIDES:
 
 
 def to_pose(joints: dict, t: float, facing: str = "right", view: str = "side") -> Pose:
-    """Place sagittal joints in camera space and project. Joints from `quadruped` carry their
-    own lateral offset; the others get +-HALF_WIDTH by side."""
+    """Place sagittal joints in camera space and project. Joints from `quadruped` and `seated`
+    carry their own lateral offset; the others get +-HALF_WIDTH by side."""
     world = np.zeros((L.NUM_LANDMARKS, 3))
     f = 1.0 if facing == "right" else -1.0
     for name, value in joints.items():

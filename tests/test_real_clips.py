@@ -9,12 +9,13 @@ from posecheck.run.files import analyze_track
 # The exercise each clip is closest to, by what it shows: every clip in the data folder is
 # analysed as one of them, so a clip of an exercise posecheck does not have yet (issue 15)
 # still runs through the whole engine. Lying or prone -> lumbar_extension, on all fours ->
-# quadruped_hip_lift, upright (standing, kneeling, sitting) -> the trunk-lean hinge.
+# quadruped_hip_lift, upright (standing, kneeling, sitting) -> the trunk-lean hinge, turning
+# the head, shoulders or trunk in front of the camera -> the desk movement it is.
 CLOSEST = {
     "good-morning": "good_morning", "deadlift": "hip_hinge", "rdl": "hip_hinge",
     "single-leg-deadlift": "hip_hinge", "forward-fold": "hip_hinge", "squat": "hip_hinge",
-    "standing-twist": "hip_hinge", "shoulder-circles": "hip_hinge", "neck-rolls": "hip_hinge",
     "half-kneeling": "hip_hinge",
+    "standing-twist": "spinal_twist", "shoulder-circles": "shoulder_roll", "neck-rolls": "neck_tilt",
     "fire-hydrant": "quadruped_hip_lift", "donkey-kick": "quadruped_hip_lift",
     "bird-dog": "quadruped_hip_lift", "quadruped-kickback": "quadruped_hip_lift",
     "cat-cow": "quadruped_hip_lift",

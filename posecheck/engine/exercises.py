@@ -31,7 +31,7 @@ from ..toml_reader import tomllib
 VIEWS = ("side", "front", "any")
 # a fault rule's window: the whole rep, or while in one of the phases rules.WORKING / rules.START
 WINDOWS = ("rep", "working", "start")
-STATS = ("max", "min", "shift")
+STATS = ("max", "min", "shift", "rise")
 MEASURES = ("rep_s", "down_s", "up_s", "hold_s")
 # Codes the engine itself reports; an exercise file words their cues in [cues], never as rules.
 # shallow: a movement past the floor that fell clearly short of the person's own range.
@@ -78,7 +78,8 @@ class FaultRule:
     reason: str
     priority: int  # 1 = safety, 2 = form, 3 = tempo; lower is said first
     # a feature rule: `stat` of `feature` over the `during` window compared with above/below;
-    # stat "shift" is the distance from the feature's value when the window opened
+    # stat "shift" is the distance from the feature's value when the window opened, "rise" the
+    # same distance one way only (up)
     feature: str | None = None
     during: str = "rep"
     stat: str = "max"
@@ -296,9 +297,9 @@ def _fault(r: _Reader, sided: bool) -> FaultRule:
         from_range=r.get("from_range", float, 0.0),
     )
     if rule.feature is not None:
-        decidable = {("max", True), ("min", False), ("shift", True), ("max", False), ("min", True)}
+        decidable = {("max", True), ("min", False), ("shift", True), ("rise", True), ("max", False), ("min", True)}
         if (rule.stat, rule.above is not None) not in decidable:
-            raise r.fail("stat", "'shift' only goes with 'above' (moved more than).")
+            raise r.fail("stat", "'shift' and 'rise' only go with 'above' (moved more than).")
     if rule.priority not in (1, 2, 3):
         raise r.fail("priority", "must be 1 (safety), 2 (form) or 3 (tempo).")
     r.check_unknown()

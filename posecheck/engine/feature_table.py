@@ -109,6 +109,11 @@ FEATURES: tuple[FeatureSpec, ...] = (
     # not an angle: written with two decimals (a whole number would only ever read 0 or 1)
     FeatureSpec("knee_height_{side}", "world", "thigh lengths", "height", "knee"),
     FeatureSpec("thigh_from_down_{side}", "thigh_2d", DEG, "thigh", "knee", shown=(0.0, 180.0)),
+    # seated at a desk, seen from the front
+    FeatureSpec("head_tilt", "desk", DEG, "head tilt", "ear", shown=(0.0, 90.0)),
+    FeatureSpec("shoulder_lift", "desk", DEG, "shoulders", "shoulder", shown=(0.0, 180.0)),
+    FeatureSpec("trunk_twist", "desk", DEG, "twist", "shoulder", shown=(0.0, 180.0)),
+    FeatureSpec("hip_twist", "desk", DEG, "hips", "hip", shown=(0.0, 180.0)),
 )
 
 FEATURE_BY_NAME: dict[str, FeatureSpec] = {f.name: f for f in FEATURES}

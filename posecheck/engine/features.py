@@ -108,6 +108,13 @@ def _frontalness(world: list[Vec]) -> float:
     return sum(shares) / len(shares) if shares else 0.0
 
 
+def _yaw(left: Vec, right: Vec) -> float:
+    """How far the line from a right landmark to its left twin has turned about the vertical
+    from square to the camera (world landmarks: x across, z away), 0..180 either way. Facing
+    the camera the person's left is at +x."""
+    return abs(math.degrees(math.atan2(left[2] - right[2], left[0] - right[0])))
+
+
 def _sub(a: Vec, b: Vec) -> Vec:
     return (a[0] - b[0], a[1] - b[1])
 
@@ -271,8 +278,54 @@ class FeatureExtractor:
             for s, (hip_i, knee_i, *_) in _SIDED_LIMBS:
                 values[f"thigh_from_down_{s}"] = 180.0 - _from_vertical(px(hip_i), px(knee_i))
 
+        if "desk" in groups:
+            self._desk_features(px, lms, world, values)
+
         visible = {joint: lms[i][3] >= VISIBLE for joint, i in index.items()}
         return Features(t=pose.t, side=side, values=values, visible=visible, facing_camera=self.facing_camera)
+
+    @staticmethod
+    def _desk_features(px, lms: list[list[float]], world: list[Vec] | None,
+                       values: dict[str, float]) -> None:
+        """Seated at a laptop, seen from the front, upper body only: the head's tilt, the
+        shoulders' lift and the trunk's twist. Nothing here needs the hips in view; the hips'
+        own turn is measured only while both are seen."""
+        # Head tilt: the line between the ears against the line between the shoulders, in the
+        # image (a sideways tilt happens in the image's plane when the person faces the
+        # camera). Unsigned: an ear towards either shoulder reads the same, so alternate sides
+        # count alike. Upright it reads 0-10 (the model's ears sit a few degrees off level);
+        # hansfit's neck rolls pass 20-30 deg at each ear-to-shoulder phase.
+        le, re_, ls, rs = px(L.LEFT_EAR), px(L.RIGHT_EAR), px(L.LEFT_SHOULDER), px(L.RIGHT_SHOULDER)
+        ears = math.atan2(le[1] - re_[1], le[0] - re_[0])
+        shoulders = math.atan2(ls[1] - rs[1], ls[0] - rs[0])
+        values["head_tilt"] = abs((math.degrees(ears - shoulders) + 180.0) % 360.0 - 180.0)
+        if world is None:
+            return
+        wls, wrs = world[L.LEFT_SHOULDER], world[L.RIGHT_SHOULDER]
+        # Shoulder lift: the angle the two shoulders span seen from the point between the
+        # ears, in metric world landmarks, with the ears' distance from the middle of the
+        # shoulders (not their height), so a head tilted about the base of the neck reads
+        # the same, and a camera orbiting the person (hansfit's shoulder circles) does not
+        # narrow the shoulders as it would in the image. Shoulders raised towards the ears
+        # widen it: at rest 70-90 deg (neck length and build), +10-12 at the top of hansfit's
+        # shoulder circles, more in a full shrug.
+        width = math.dist(wls, wrs)
+        ear_mid = tuple((a + b) / 2 for a, b in zip(world[L.LEFT_EAR], world[L.RIGHT_EAR]))
+        shoulder_mid = tuple((a + b) / 2 for a, b in zip(wls, wrs))
+        neck = math.dist(ear_mid, shoulder_mid)
+        if neck > 1e-6:
+            values["shoulder_lift"] = 2.0 * math.degrees(math.atan2(width / 2.0, neck))
+        # Twist: how far the shoulder line has turned from square to the camera, about the
+        # vertical, in world landmarks (x across the image, z away from it). Unsigned, 0-180:
+        # a turn to either side reads the same; past side-on it goes on rising (hansfit's
+        # standing twist reaches 150 with his back to the camera). Facing the camera it
+        # reads 0-10.
+        values["trunk_twist"] = _yaw(wls, wrs)
+        # The hips' own turn, the same way, only while both hips are seen: out of view the
+        # model guesses them from the shoulders, and a guess would make a seated twist look
+        # like one that comes from the hips.
+        if lms[L.LEFT_HIP][3] >= VISIBLE and lms[L.RIGHT_HIP][3] >= VISIBLE:
+            values["hip_twist"] = _yaw(world[L.LEFT_HIP], world[L.RIGHT_HIP])
 
     @staticmethod
     def _world_features(wl: list[list[float]], values: dict[str, float]) -> None:

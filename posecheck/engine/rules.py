@@ -289,7 +289,11 @@ class RepCounter:
             if not visible.get(j, False):
                 return "not_visible", {}
         view = self.exercise.view
-        if (view == "side" and f.facing_camera) or (view == "front" and not f.facing_camera):
+        # A front-view rep may turn away from the camera on purpose: a twist turns the shoulders
+        # to side-on and past (hansfit's standing twist reaches 150 deg, out of the front view
+        # for 2-3 s, which abandoned every rep). The front view is judged where a rep starts.
+        if (view == "side" and f.facing_camera) or \
+                (view == "front" and not f.facing_camera and self._rep is None):
             return "wrong_view", {}
         values = {}
         for side in self._channels:
@@ -463,6 +467,8 @@ class RepCounter:
                 live = v < rule.below
             elif rule.stat == "shift":
                 live = abs(v - acc.first) > rule.above
+            elif rule.stat == "rise":  # one way only: shoulders coming up, not dropping away
+                live = v - acc.first > rule.above
             if live is None:
                 continue
             if not live:
