@@ -80,6 +80,25 @@ def prone(p: dict) -> dict[str, np.ndarray]:
     return {f"{s}_{k}": v for s in L.SIDES for k, v in j.items()} | {"nose": nose}
 
 
+def supine(p: dict) -> dict[str, np.ndarray]:
+    """Lying on the back, knees bent, feet flat: a glute bridge. ext: the hip's extension (the
+    trunk behind the thigh's line, deg: -50 lying, 0 at a straight bridge, more is an arch).
+    The shoulders stay on the floor; the hips rise as the hip opens (lift = half of ext + 50)."""
+    ext = p.get("ext", -50.0)
+    lift = math.radians(max(0.0, (ext + 50.0) * 0.5))  # the trunk's rise from the floor
+    shoulder = np.array([0.0, 0.10])
+    hip = shoulder + TRUNK * np.array([math.cos(lift), math.sin(lift)])  # feet towards +u
+    thigh = lift - math.radians(ext)  # the thigh's rise above the floor line
+    knee = hip + THIGH * np.array([math.cos(thigh), math.sin(thigh)])
+    ankle = np.array([knee[0] + 0.05, 0.10])
+    heel, toe = ankle + np.array([-0.03, -0.05]), ankle + np.array([0.15, -0.06])
+    ear = shoulder + np.array([-NECK, 0.02])
+    elbow, wrist = shoulder + np.array([UPPER_ARM, -0.03]), shoulder + np.array([UPPER_ARM + FOREARM, -0.04])
+    j = dict(ear=ear, shoulder=shoulder, elbow=elbow, wrist=wrist, hip=hip, knee=knee,
+             ankle=ankle, heel=heel, foot=toe)
+    return {f"{s}_{k}": v for s in L.SIDES for k, v in j.items()} | {"nose": ear + np.array([0.03, 0.10])}
+
+
 def quadruped(p: dict) -> dict[str, tuple[np.ndarray, float]]:
     """On all fours. lift_left / lift_right: thigh abduction (deg); kick_left / kick_right: the
     thigh swung back towards the feet (hip extension, deg: a donkey kick); roll: upper-body roll."""
