@@ -168,9 +168,11 @@ class _LiveHold:
     same `_holding` as a finished rep's, but only the past is known, so the peak is the peak so
     far and the speed is over the last SPEED_SPAN_S.
 
-    `accumulate` (a hold-type exercise, whose unit is a hold of N seconds): the seconds held add
-    up over the rep, and a moment out of position (moving, or a form fault's condition) pauses
-    the count instead of starting it again."""
+    `accumulate` (a hold-type exercise, whose unit is a hold of N seconds): the position is the
+    working range itself, not the nearness to a peak (an arch that goes further for a moment
+    must not leave the right position "far from the peak" for the rest of the hold); the seconds
+    held still there add up over the rep, and a moment out of position (moving, out of the
+    working range, a form fault's condition) pauses the count instead of starting it again."""
 
     def __init__(self, band: float, still_below: float, accumulate: bool = False):
         self.band, self.still_below, self.accumulate = band, still_below, accumulate
@@ -191,7 +193,8 @@ class _LiveHold:
         self._peak = max(self._peak, m)
         t0, m0 = self._recent[0]
         speed = abs(m - m0) / (t - t0) if t > t0 else 0.0
-        if position_right and _holding(m, self._peak, speed, self.band, self.still_below):
+        band = math.inf if self.accumulate else self.band
+        if position_right and _holding(m, self._peak, speed, band, self.still_below):
             if self._since is None:
                 self._since = t
             self.held = self._banked + t - self._since
@@ -281,10 +284,12 @@ class RepCounter:
         return events
 
     def _position_right(self) -> bool:
-        """For a hold: no form fault's condition holds now (the hold pauses while one does). A
-        rep exercise's hold is only about staying near the peak."""
-        if self.hold_unit_s is None or self._rep is None:
+        """For a hold: in the working range, with no form fault's condition holding now (the
+        hold pauses while one does). A rep exercise's hold is only about staying near the peak."""
+        if self.hold_unit_s is None:
             return True
+        if self._rep is None or self.phase != WORKING:
+            return False
         return not any(acc.live for accs in self._rep.windows.values() for acc in accs)
 
     def person_changed(self, t: float) -> list[RuleEvent]:
