@@ -80,6 +80,47 @@ def prone(p: dict) -> dict[str, np.ndarray]:
     return {f"{s}_{k}": v for s in L.SIDES for k, v in j.items()} | {"nose": nose}
 
 
+def supine(p: dict) -> dict[str, np.ndarray]:
+    """Lying on the back, knees bent, feet flat: a glute bridge. ext: the hip's extension (the
+    trunk behind the thigh's line, deg: -50 lying, 0 at a straight bridge, more is an arch).
+    The shoulders stay on the floor; the hips rise as the hip opens (lift = half of ext + 50)."""
+    ext = p.get("ext", -50.0)
+    lift = math.radians(max(0.0, (ext + 50.0) * 0.5))  # the trunk's rise from the floor
+    shoulder = np.array([0.0, 0.10])
+    hip = shoulder + TRUNK * np.array([math.cos(lift), math.sin(lift)])  # feet towards +u
+    thigh = lift - math.radians(ext)  # the thigh's rise above the floor line
+    knee = hip + THIGH * np.array([math.cos(thigh), math.sin(thigh)])
+    ankle = np.array([knee[0] + 0.05, 0.10])
+    heel, toe = ankle + np.array([-0.03, -0.05]), ankle + np.array([0.15, -0.06])
+    ear = shoulder + np.array([-NECK, 0.02])
+    elbow, wrist = shoulder + np.array([UPPER_ARM, -0.03]), shoulder + np.array([UPPER_ARM + FOREARM, -0.04])
+    j = dict(ear=ear, shoulder=shoulder, elbow=elbow, wrist=wrist, hip=hip, knee=knee,
+             ankle=ankle, heel=heel, foot=toe)
+    return {f"{s}_{k}": v for s in L.SIDES for k, v in j.items()} | {"nose": ear + np.array([0.03, 0.10])}
+
+
+def half_kneeling(p: dict) -> dict[str, np.ndarray]:
+    """Kneeling on the left knee, right foot forward. squeeze: the kneeling hip pushed forward
+    past the trunk's line (deg); lean: trunk from vertical (forward +)."""
+    squeeze, lean = p.get("squeeze", 0.0), p.get("lean", 0.0)
+    knee = np.array([0.0, 0.05])  # the kneeling knee on the floor
+    hip = knee + THIGH * _unit(squeeze)  # the hip comes forward of the knee as it squeezes
+    d = _unit(lean)
+    shoulder = hip + TRUNK * d
+    anterior = np.array([d[1], -d[0]])
+    ear, nose = _head(shoulder, d, anterior, 0.0)
+    kneel = dict(hip=hip, knee=knee, ankle=knee + np.array([-SHIN, 0.0]),
+                 heel=knee + np.array([-SHIN, 0.06]), foot=knee + np.array([-SHIN - 0.08, -0.03]))
+    f_knee = hip + np.array([THIGH, 0.0])
+    f_ankle = f_knee + np.array([0.0, -SHIN])
+    front = dict(hip=hip, knee=f_knee, ankle=f_ankle, heel=f_ankle + np.array([-0.05, -0.04]),
+                 foot=f_ankle + np.array([0.15, -0.05]))
+    arms = dict(ear=ear, shoulder=shoulder, elbow=shoulder + 0.25 * anterior - 0.1 * _unit(lean),
+                wrist=hip + 0.1 * anterior)
+    return ({f"left_{k}": v for k, v in (kneel | arms).items()}
+            | {f"right_{k}": v for k, v in (front | arms).items()} | {"nose": nose})
+
+
 def quadruped(p: dict) -> dict[str, tuple[np.ndarray, float]]:
     """On all fours. lift_left / lift_right: thigh abduction (deg); kick_left / kick_right: the
     thigh swung back towards the feet (hip extension, deg: a donkey kick); roll: upper-body roll."""

@@ -33,6 +33,11 @@ VIEWS = ("side", "front", "any")
 WINDOWS = ("rep", "working", "start")
 STATS = ("max", "min", "shift", "rise")
 MEASURES = ("rep_s", "down_s", "up_s", "hold_s")
+# What one counted unit of an exercise is: a rep (out to the working range and back), or a hold
+# (out to the working range, held there `hold_s` seconds in all, paused while out of position,
+# and back). Counted both ways on the return, as every rep is.
+REPS_UNIT, HOLD_UNIT = "reps", "hold"
+UNITS = (REPS_UNIT, HOLD_UNIT)
 # Codes the engine itself reports; an exercise file words their cues in [cues], never as rules.
 # shallow: a movement past the floor that fell clearly short of the person's own range.
 BUILTIN_FAULTS = ("not_visible", "wrong_view", "one_person", "shallow")
@@ -103,6 +108,7 @@ class Prescription:
     rest_s: float
     tempo: str
     per_side: bool
+    unit: str = REPS_UNIT  # REPS_UNIT or HOLD_UNIT (each rep is a hold of hold_s seconds)
 
 
 # What each session word may fill in when it is said: "{n}" becomes the rep number, etc.
@@ -313,6 +319,8 @@ def _speech(r: _Reader, prescription: Prescription, sided: bool) -> Speech:
     if holds:
         needed.add("hold")
         allowed |= {"hold", "release"}
+    if prescription.unit == HOLD_UNIT:
+        needed.add("release")  # the person is told when the hold is done
     if sided:
         needed |= {"switch_side", "wrong_side"}
         allowed |= {"switch_side", "wrong_side"}
@@ -372,9 +380,15 @@ def parse_exercise(path: str, data: dict) -> Exercise:
         reps_min=p.get("reps_min", int), reps_max=p.get("reps_max", int), sets=p.get("sets", int),
         hold_s=p.get("hold_s", float, 0.0), pause_s=p.get("pause_s", float, 0.0),
         rest_s=p.get("rest_s", float, 60.0), tempo=p.get("tempo", str),
-        per_side=p.get("per_side", bool, False))
+        per_side=p.get("per_side", bool, False), unit=p.get("unit", str, REPS_UNIT, choices=UNITS))
     if not 1 <= prescription.reps_min <= prescription.reps_max or prescription.sets < 1:
         raise p.fail("reps_min", "must be at least 1 and no more than reps_max; sets at least 1.")
+    if prescription.unit == HOLD_UNIT:
+        if prescription.hold_s <= 0:
+            raise p.fail("hold_s", "must be above 0 when unit = \"hold\" (how long each hold lasts).")
+        if not any(f.measure == "hold_s" and f.below is not None for f in faults):
+            raise r.fail("faults", "needs a rule with measure = \"hold_s\" and below when the unit is "
+                         "a hold: it is what is said when a hold is released too early.")
     p.check_unknown()
     c = r.sub("cues")
     cues = {key: c.get(key, str) for key in ("not_visible", "wrong_view", "ready")}

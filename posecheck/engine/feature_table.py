@@ -97,6 +97,12 @@ FEATURES: tuple[FeatureSpec, ...] = (
     # lying on the floor
     FeatureSpec("trunk_elevation", "floor", DEG, "trunk", "shoulder", shown=(-90.0, 90.0)),
     FeatureSpec("lumbar_extension", "floor", DEG, "back", "hip", shown=(0.0, 90.0)),
+    # lying and kneeling, seen from the side
+    # the trunk's angle behind the thigh's line (0: shoulder, hip and knee in one line; negative
+    # flexed), lying on the back: a bridge lifts it from about -45 to 0
+    FeatureSpec("hip_extension", "floor", DEG, "hip", "hip", shown=(-120.0, 60.0)),
+    # the same angle on the kneeling leg of someone kneeling on one knee (its knee is the lower)
+    FeatureSpec("kneeling_hip_extension", "kneeling", DEG, "hip", "hip", shown=(-120.0, 60.0)),
     FeatureSpec("head_pitch", "head", DEG, "head", "ear", shown=(-90.0, 90.0)),
     FeatureSpec("neck_flexion", "head", DEG, "neck", "shoulder", shown=(0.0, 180.0)),
     FeatureSpec("gaze_elevation", "head", DEG, "gaze", "nose", shown=(-90.0, 90.0)),

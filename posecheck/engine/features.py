@@ -257,6 +257,22 @@ class FeatureExtractor:
             # the chest lifts off the floor with the pelvis down (press-up), negative when folded
             # (child's pose about -160, down-dog about -100).
             values["lumbar_extension"] = _wrap_extension(trunk_elev - thigh_elev)
+            # Lying on the back: the trunk's angle behind the thigh's line, the other way round.
+            # Knees bent, feet flat reads -30 to -70 (feet near or far); a bridge with
+            # shoulders, hips and knees in one line reads 0; past it the line bends backwards.
+            values["hip_extension"] = _wrap_extension(thigh_elev - trunk_elev)
+        if "kneeling" in groups:
+            # Kneeling on one knee: the kneeling leg is the one whose knee is lower in the image
+            # (the front leg's knee is about level with its hip). Its hip's extension against the
+            # trunk (both shoulders' and hips' midpoints), with the face's and feet's direction as
+            # forward: 0 thigh in line with the trunk, positive when the hip is pushed forward
+            # past the line, negative bent.
+            knees = [(px(L.joint_index("knee", s))[1], s) for s in L.SIDES]
+            kneel_side = max(knees)[1]
+            k_hip, k_knee = px(L.joint_index("hip", kneel_side)), px(L.joint_index("knee", kneel_side))
+            forward = self._facing_x(px)
+            values["kneeling_hip_extension"] = _wrap_extension(
+                _elevation(_sub(sh_mid, hip_mid), forward) - _elevation(_sub(k_hip, k_knee), forward))
 
         if "head" in groups:
             # Face direction (ear -> nose) against the trunk's direction (hip -> shoulder).

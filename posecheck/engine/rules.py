@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from .. import landmarks as L
 from ..datatypes import Features
-from .exercises import BELOW_TARGET, SHALLOW, Exercise, FaultRule
+from .exercises import BELOW_TARGET, HOLD_UNIT, SHALLOW, Exercise, FaultRule
 from .feature_table import feature_key
 from .ranges import (BELOW_TARGET_SHARE, START_STILL_S, STILL_SPREAD, PersonsRange, RangeChoice,
                      StartTracker)
@@ -101,6 +101,7 @@ class _Accumulator:
     min: float = math.inf
     since: float | None = None  # when the live condition started to hold
     fired: bool = False
+    live: bool = False  # the condition holds on the latest frame (fired or not)
 
 
 @dataclass
@@ -169,10 +170,16 @@ def _hold(samples: list[tuple[float, float]], band: float, still_below: float):
 class _LiveHold:
     """The hold of the rep in progress as it happens (the session's ring and release word): the
     same `_holding` as a finished rep's, but only the past is known, so the peak is the peak so
-    far and the speed is over the last SPEED_SPAN_S."""
+    far and the speed is over the last SPEED_SPAN_S.
 
-    def __init__(self, band: float, still_below: float):
-        self.band, self.still_below = band, still_below
+    `accumulate` (a hold-type exercise, whose unit is a hold of N seconds): the position is the
+    working range itself, not the nearness to a peak (an arch that goes further for a moment
+    must not leave the right position "far from the peak" for the rest of the hold); the seconds
+    held still there add up over the rep, and a moment out of position (moving, out of the
+    working range, a form fault's condition) pauses the count instead of starting it again."""
+
+    def __init__(self, band: float, still_below: float, accumulate: bool = False):
+        self.band, self.still_below, self.accumulate = band, still_below, accumulate
         self._recent: deque[tuple[float, float]] = deque()
         self.reset()
 
@@ -180,19 +187,23 @@ class _LiveHold:
         self._recent.clear()
         self._peak = -math.inf
         self._since: float | None = None
+        self._banked = 0.0  # accumulate: seconds held before the latest pause
         self.held = 0.0
 
-    def feed(self, t: float, m: float) -> None:
+    def feed(self, t: float, m: float, position_right: bool = True) -> None:
         self._recent.append((t, m))
         while len(self._recent) > 2 and self._recent[1][0] <= t - SPEED_SPAN_S:
             self._recent.popleft()
         self._peak = max(self._peak, m)
         t0, m0 = self._recent[0]
         speed = abs(m - m0) / (t - t0) if t > t0 else 0.0
-        if _holding(m, self._peak, speed, self.band, self.still_below):
+        band = math.inf if self.accumulate else self.band
+        if position_right and _holding(m, self._peak, speed, band, self.still_below):
             if self._since is None:
                 self._since = t
-            self.held = t - self._since
+            self.held = self._banked + t - self._since
+        elif self.accumulate:
+            self._since, self._banked = None, self.held  # paused: kept, not lost
         else:
             self._since, self.held = None, 0.0
 
@@ -205,6 +216,9 @@ class RepCounter:
         self.rule = exercise.rep
         self.range_choice = range_choice
         self.persons_range = PersonsRange(self.rule, range_choice)
+        p = exercise.prescription
+        # a hold-type exercise: a rep counts only once held this long in position (seconds)
+        self.hold_unit_s = p.hold_s if p.unit == HOLD_UNIT else None
         self._starts = {side: StartTracker(self.rule) for side in self._channels}
         self.reset()
 
@@ -227,7 +241,8 @@ class RepCounter:
         self._condition: str | None = None
         self._condition_since: float | None = None
         self._announced: str | None = None
-        self._live_hold = _LiveHold(self.rule.bottom_band, self.rule.still_below)
+        self._live_hold = _LiveHold(self.rule.bottom_band, self.rule.still_below,
+                                    accumulate=self.hold_unit_s is not None)
         self._recent: deque[tuple[float, float]] = deque()  # the rep feature, for stillness
         # how long the rep feature has stayed within STILL_SPREAD while moving (a new rest?)
         self._settle_since, self._settle_lo, self._settle_hi = -math.inf, math.inf, -math.inf
@@ -267,10 +282,19 @@ class RepCounter:
         self._thaw()
         self._step(values, features.values, t, events)
         if self.phase in AT_WORKING_END and self.metric is not None:
-            self._live_hold.feed(t, self.metric)
+            self._live_hold.feed(t, self.metric, self._position_right())
         else:
             self._live_hold.reset()
         return events
+
+    def _position_right(self) -> bool:
+        """For a hold: in the working range, with no form fault's condition holding now (the
+        hold pauses while one does). A rep exercise's hold is only about staying near the peak."""
+        if self.hold_unit_s is None:
+            return True
+        if self._rep is None or self.phase != WORKING:
+            return False
+        return not any(acc.live for accs in self._rep.windows.values() for acc in accs)
 
     def person_changed(self, t: float) -> list[RuleEvent]:
         """The pose now belongs to another body: the rep in progress is dropped (never finished
@@ -458,8 +482,6 @@ class RepCounter:
             if math.isnan(acc.first):
                 acc.first = v
             acc.max, acc.min = max(acc.max, v), min(acc.min, v)
-            if acc.fired:
-                continue
             live = None
             if rule.stat == "max" and rule.above is not None:
                 live = v > rule.above
@@ -469,7 +491,8 @@ class RepCounter:
                 live = abs(v - acc.first) > rule.above
             elif rule.stat == "rise":  # one way only: shoulders coming up, not dropping away
                 live = v - acc.first > rule.above
-            if live is None:
+            acc.live = bool(live)
+            if acc.fired or live is None:
                 continue
             if not live:
                 acc.since = None
@@ -520,6 +543,7 @@ class RepCounter:
         self._fault(SHALLOW, t, events, None)
 
     def _end_rep(self, t: float, events: list[RuleEvent]) -> None:
+        held = self._live_hold.held  # a hold-type exercise's seconds in position, pauses left out
         rep = self._close_rep(t)
         if rep is None:
             return
@@ -527,6 +551,15 @@ class RepCounter:
         peak, hold, hold_from, hold_to = _hold(rep.samples, self.rule.bottom_band, self.rule.still_below)
         measures = {"rep_s": t - rep.start_s, "down_s": hold_from - rep.start_s,
                     "up_s": t - hold_to, "hold_s": hold}
+        if self.hold_unit_s is not None:
+            measures["hold_s"] = hold = held
+            if held < self.hold_unit_s:
+                # released before the hold was done: not a unit; the file's hold_s rule says so
+                for f in self.exercise.faults:
+                    if f.measure == "hold_s" and f.below is not None and held < f.below:
+                        self._fault(f.code, t, events, None)
+                events.append(RuleEvent(t, "short_hold", side=rep.side))
+                return
         for f in self.exercise.faults:
             if f.measure in measures:
                 v = measures[f.measure]

@@ -4,6 +4,9 @@ Angles are segment angles from vertical in degrees, person facing right. The tru
 the hip towards the shoulder (positive leans forward). Thigh and shin are drawn hanging down
 from the hip and knee along their line (when a leg segment is level, it points backwards), so
 `thigh = -10` puts the knee forward of the hip and `shin = 10` puts the ankle behind the knee.
+A lying figure is drawn so and then tipped backwards by `turn` degrees about the hip: `turn = 90`
+lays it on its back (head to the left), so a thigh forward of the hip points up, knees to the
+ceiling, as a glute bridge shows them.
 """
 
 from __future__ import annotations
@@ -36,7 +39,13 @@ def joints(angles: dict[str, float]) -> dict[str, np.ndarray]:
     knee = hip + THIGH * _down(float(angles.get("thigh", 0.0)))
     ankle = knee + SHIN * _down(float(angles.get("shin", 0.0)))
     head = shoulder + 0.3 * _unit(float(angles.get("trunk", 0.0)))
-    return {"hip": hip, "shoulder": shoulder, "knee": knee, "ankle": ankle, "head": head}
+    points = {"hip": hip, "shoulder": shoulder, "knee": knee, "ankle": ankle, "head": head}
+    turn = math.radians(float(angles.get("turn", 0.0)))
+    if turn:
+        c, s = math.cos(turn), math.sin(turn)  # counter-clockwise (x forward, y up): tips backwards
+        rotate = np.array([[c, -s], [s, c]])
+        points = {name: rotate @ p for name, p in points.items()}
+    return points
 
 
 def draw_figure(angles: dict[str, float], size: int = 160) -> np.ndarray:
