@@ -14,14 +14,14 @@ from posecheck.run.files import analyze_track
 CLOSEST = {
     "good-morning": "good_morning", "deadlift": "hip_hinge", "rdl": "hip_hinge",
     "single-leg-deadlift": "hip_hinge", "forward-fold": "hip_hinge", "squat": "hip_hinge",
-    "half-kneeling": "hip_hinge",
+    "half-kneeling": "half_kneeling_glute",
     "standing-twist": "spinal_twist", "shoulder-circles": "shoulder_roll", "neck-rolls": "neck_tilt",
     "fire-hydrant": "quadruped_hip_lift", "donkey-kick": "quadruped_hip_lift",
     "bird-dog": "quadruped_hip_lift", "quadruped-kickback": "quadruped_hip_lift",
     "cat-cow": "quadruped_hip_lift",
     "cobra": "lumbar_extension", "prone-leg-lift": "lumbar_extension",
     "swimmer-superman": "lumbar_extension", "pushup": "lumbar_extension",
-    "sphinx": "lumbar_extension", "glute-bridge": "lumbar_extension",
+    "sphinx": "lumbar_extension", "glute-bridge": "glute_bridge",
     "pelvic-tilt": "lumbar_extension",
 }
 

@@ -29,6 +29,9 @@ from ..landmarks import JOINT_NAMES
 from ..toml_reader import tomllib
 
 VIEWS = ("side", "front", "any")
+# Where the person is, as the page groups the exercises (in this order).
+GROUPS = ("standing", "floor", "desk")
+GROUP_WORDS = {"standing": "Standing", "floor": "On the floor", "desk": "At the desk"}
 # a fault rule's window: the whole rep, or while in one of the phases rules.WORKING / rules.START
 WINDOWS = ("rep", "working", "start")
 STATS = ("max", "min", "shift", "rise")
@@ -148,6 +151,7 @@ class Speech:
 class Exercise:
     id: str
     name: str
+    group: str  # GROUPS: standing, on the floor, at the desk
     summary: str
     steps: tuple[str, ...]
     view: str
@@ -400,7 +404,8 @@ def parse_exercise(path: str, data: dict) -> Exercise:
     speech = _speech(r.sub("speech"), prescription, rep.sided)
     figure = r.get("figure", dict, {})
     exercise = Exercise(
-        id=ex_id, name=r.get("name", str), summary=r.get("summary", str),
+        id=ex_id, name=r.get("name", str), group=r.get("group", str, choices=GROUPS),
+        summary=r.get("summary", str),
         steps=tuple(r.get("steps", list)), view=view, view_reason=r.get("view_reason", str),
         needs=needs, start_position=r.get("start_position", str),
         working_position=r.get("working_position", str), rep=rep, faults=faults,
@@ -426,6 +431,11 @@ def load_exercise_file(path: str | Path) -> Exercise:
 class ExerciseLibrary:
     exercises: dict[str, Exercise]
     errors: list[str]  # one sentence per file that failed to load
+
+    def in_page_order(self) -> list[str]:
+        """Standing first, then on the floor, then at the desk; by name within each."""
+        return sorted(self.exercises, key=lambda i: (GROUPS.index(self.exercises[i].group),
+                                                     self.exercises[i].name))
 
     def get(self, exercise_id: str) -> Exercise:
         if exercise_id in self.exercises:

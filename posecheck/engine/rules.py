@@ -51,10 +51,10 @@ ONE_PERSON = "one_person"
 # share of the floor: the gaps are hysteresis, so jitter at a threshold cannot count twice.
 EXIT_SHARE = 0.8
 RETURN_SHARE = 0.6
-# ... or, for a big rep, once 70% of the way back: a resting thigh on all fours reads +-6 deg
-# around its start (malik's front view), and a 40-deg lift lowered to 11 deg above the start
-# was never counted before the video cut away.
-RETURN_PEAK_SHARE = 0.3
+# ... or, for a big rep, once three quarters of the way back: a resting thigh on all fours
+# reads +-6 deg around its start (malik's front view), and a 40-deg lift lowered to 9.6 deg
+# above the start was never counted before the video cut away.
+RETURN_PEAK_SHARE = 0.25
 # Back at the start also when the person stops, still, most of the way down: a resting
 # position that reads a few degrees off the first one (a knee put down wider) ends the rep.
 SETTLED_SHARE = 0.35

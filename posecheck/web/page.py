@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 import streamlit as st
 
 from ..errors import HistoryError
-from ..engine.exercises import Exercise, ExerciseLibrary, load_all
+from ..engine.exercises import GROUP_WORDS, Exercise, ExerciseLibrary, load_all
 from ..sinks.history_store import HistoryStore, default_history_path, sessions_csv
 from ..engine.ranges import DEGREES, RangeChoice
 from ..engine.session import BOTH, SessionPlan
@@ -56,11 +56,12 @@ def pick_exercise(lib: ExerciseLibrary) -> Exercise | None:
     if not lib.exercises:
         st.error("No exercises are available.")
         return None
-    ids = list(lib.exercises)
+    ids = lib.in_page_order()
     # a list, not a drop-down: every name is seen whole (the drop-down's one-line box cut
-    # "Lumbar extension without hyperextension" off) and each is a bigger target
+    # "Lumbar extension without hyperextension" off) and each is a bigger target; under each,
+    # where the person is (standing, on the floor, at the desk)
     chosen = st.radio("Exercise", ids, format_func=lambda i: lib.exercises[i].name,
-                      key="exercise")
+                      captions=[GROUP_WORDS[lib.exercises[i].group] for i in ids], key="exercise")
     return lib.exercises[chosen]
 
 
