@@ -29,6 +29,8 @@ from ..landmarks import JOINT_NAMES
 from ..toml_reader import tomllib
 
 VIEWS = ("side", "front", "any")
+# where the person is while doing it: the page's picker groups the exercises by it
+GROUPS = ("standing", "floor", "desk")
 # a fault rule's window: the whole rep, or while in one of the phases rules.WORKING / rules.START
 WINDOWS = ("rep", "working", "start")
 STATS = ("max", "min", "shift")
@@ -156,6 +158,7 @@ class Exercise:
     speech: Speech
     source: str = ""
     figure: dict[str, dict[str, float]] = field(default_factory=dict)
+    group: str | None = None  # GROUPS; None: a file that does not say (listed last)
 
     @property
     def sided(self) -> bool:
@@ -384,13 +387,14 @@ def parse_exercise(path: str, data: dict) -> Exercise:
     c.check_unknown()
     speech = _speech(r.sub("speech"), prescription, rep.sided)
     figure = r.get("figure", dict, {})
+    group = r.get("group", str, None, choices=GROUPS)
     exercise = Exercise(
         id=ex_id, name=r.get("name", str), summary=r.get("summary", str),
         steps=tuple(r.get("steps", list)), view=view, view_reason=r.get("view_reason", str),
         needs=needs, start_position=r.get("start_position", str),
         working_position=r.get("working_position", str), rep=rep, faults=faults,
         prescription=prescription, cues=cues, good_rep_cues=good, speech=speech, source=path,
-        figure=figure)
+        figure=figure, group=group)
     r.check_unknown()
     return exercise
 
