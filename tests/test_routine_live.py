@@ -89,7 +89,7 @@ def test_two_exercises_run_from_start_to_summary_with_no_click(library, hinges, 
     said = [a.text for a in snap.said if a.kind not in ("cue", "hold", "release")]
     gm, hh = library.get("good_morning"), library.get("hip_hinge")
     assert said == [
-        "Hinges: 2 exercises. The session moves on by itself.",
+        "Hinges: 2 exercises. The session moves on by itself. "
         f"Next: Good morning. {gm.cues['wrong_view']}",
         gm.cues["ready"], "1", "2", "All sets done: 2 reps. Well done.",
         f"Next: Hip hinge. {hh.cues['wrong_view']}",

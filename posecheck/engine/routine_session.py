@@ -129,10 +129,13 @@ class RoutineRun:
         return Announcement(f"routine.next{stage.index + 1}", "next_exercise", text, t)
 
     def begin(self, t: float) -> list[Announcement]:
-        """The run's first frame: what the routine is, and the first exercise."""
+        """The run's first frame: what the routine is, and the first exercise, said as one
+        (two, the second waited behind the first for 4-5 s and the browser dropped it as
+        stale in the browser test: the person never heard how to face the camera)."""
         self._t = t
         intro = self.routine.say("intro", routine=self.routine.name, exercises=len(self.stages))
-        return [Announcement("routine.intro", "routine", intro, t), self._next_words(self.stage, t)]
+        first = self._next_words(self.stage, t)
+        return [Announcement("routine.intro", "next_exercise", f"{intro} {first.text}", t)]
 
     def exercise_ended(self, sets: Iterable[SetRecord], finished: bool,
                        t: float) -> list[Announcement]:
