@@ -31,6 +31,7 @@ ENDS_AT_START_KEY = "stream_ends_at_start"  # processor.stream_ends when Start w
 CONFIRM_KEY = "history_confirm"  # ("one", session id) or ("all", count) while asking
 NOTICE_KEY = "history_notice"  # a sentence to show once after a deletion
 ALL = "all"
+ROUTINE_PREFIX = "routine:"  # History's "Show" choices: an exercise id, or this and a routine id
 
 
 @st.cache_resource
@@ -461,14 +462,32 @@ def history_section() -> None:
         st.caption(f"History file: {path}")
         return
     names = {r.exercise_id: r.exercise_name for r in reversed(records)}
-    shown = st.selectbox("Show", [ALL, *sorted(names, key=names.get)], key="history_exercise",
-                         format_func=lambda i: "All exercises" if i == ALL else names[i])
+    known = routines(library()).routines
+    routine_names = {rid: known[rid].name if rid in known else rid.replace("_", " ")
+                     for rid in history.routine_ids(records)}
+    options = [ALL, *sorted(names, key=names.get),
+               *(ROUTINE_PREFIX + rid for rid in routine_names)]
+
+    def label(i: str) -> str:
+        if i == ALL:
+            return "All exercises"
+        if i.startswith(ROUTINE_PREFIX):
+            return f"Routine: {routine_names[i[len(ROUTINE_PREFIX):]]}"
+        return names[i]
+
+    shown = st.selectbox("Show", options, key="history_exercise", format_func=label)
     total = len(records)
-    if shown != ALL:
+    routine_id = shown[len(ROUTINE_PREFIX):] if shown.startswith(ROUTINE_PREFIX) else None
+    if routine_id is not None:  # a routine's progress over days: its runs, then its exercises
+        records = [r for r in records if r.routine_id == routine_id]
+        st.markdown(f"**Runs of {routine_names[routine_id]}** (newest first)")
+        st.dataframe(history.routine_run_rows(records, routine_id), hide_index=True,
+                     width="stretch")
+    elif shown != ALL:
         records = [r for r in records if r.exercise_id == shown]
     st.altair_chart(history.progress_chart(records), width="content")
     st.markdown(f"**Sessions** ({len(records)}, newest first)")
-    st.dataframe(history.session_rows(records), hide_index=True, width="stretch")
+    st.dataframe(history.session_rows(records, routine_names), hide_index=True, width="stretch")
     st.download_button("Download these sessions (CSV, one row per rep)",
                        lambda: sessions_csv(records), "posecheck-history.csv", "text/csv",
                        key="history_csv")
