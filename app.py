@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from posecheck.engine.exercises import Exercise
+from posecheck.engine.routines import Routine
 from posecheck.web import page
 
 st.set_page_config(page_title="posecheck - exercise form check", page_icon="🧍", layout="wide")
@@ -9,14 +11,19 @@ page.style()
 page.disclaimer()
 
 lib = page.library()
+routines = page.routines(lib)
 page.library_errors(lib)
 with st.sidebar:
     st.title("posecheck")
-    exercise = page.pick_exercise(lib)
-    mode = st.radio("Section", ["Live", "Review a video", "History"], key="mode")
+    chosen = page.pick(lib, routines)  # an exercise, or a routine of several
+    mode = st.radio("Section", page.sections(chosen), key="mode")
+exercise = chosen if isinstance(chosen, Exercise) else None
 if mode == "History":
     st.subheader("History")
     page.history_section()
+elif isinstance(chosen, Routine):
+    st.subheader(chosen.name)
+    page.routine_section(chosen, lib)  # run hands-free from Start to its summary
 elif exercise is not None:
     st.subheader(exercise.name)
     if mode == "Live":

@@ -1,4 +1,4 @@
-"""Command line: posecheck exercises | analyze | track."""
+"""Command line: posecheck exercises | routines | analyze | track."""
 
 from __future__ import annotations
 
@@ -56,6 +56,37 @@ def cmd_exercises(args: argparse.Namespace) -> int:
         extra += " each side" if p.per_side else ""
         sets = "1 set" if p.sets == 1 else f"{p.sets} sets"
         print(f"{e.id:22s} {e.name:40s} view: {e.view:5s}  {reps} reps x {sets}{extra}")
+    return 0
+
+
+def cmd_routines(args: argparse.Namespace) -> int:
+    """Every routine file: the ones that can run with their exercises, then the ones that
+    cannot (an exercise not there yet, a malformed file) with why."""
+    from .engine.routines import load_routines
+
+    lib = _library()
+    routines = load_routines(lib)
+    if args.json:
+        rows = [{"id": r.id, "name": r.name, "available": True, "between_s": r.between_s,
+                 "steps": [{"exercise": s.exercise_id, "sets": s.sets,
+                            "reps": [s.reps_min, s.reps_max], "rest_s": s.rest_s,
+                            "side": s.side} for s in r.steps]}
+                for r in routines.routines.values()]
+        rows += [{"id": rid, "available": False, "reason": why}
+                 for rid, why in routines.unavailable.items()]
+        print(json.dumps(rows, indent=2))
+        return 0
+    for r in routines.routines.values():
+        parts = []
+        for s in r.steps:
+            reps = f"{s.reps_min}" if s.reps_min == s.reps_max else f"{s.reps_min}-{s.reps_max}"
+            side = f" ({s.side})" if s.side else ""
+            parts.append(f"{s.exercise_id}{side} {reps}x{s.sets}")
+        print(f"{r.id:22s} {r.name:24s} {', '.join(parts)}")
+    for rid, why in routines.unavailable.items():
+        print(f"{rid:22s} not available: {why}")
+    if not routines.routines and not routines.unavailable:
+        print("No routines.")
     return 0
 
 
@@ -168,6 +199,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("exercises", help="list the exercises")
     p.add_argument("--json", action="store_true", help="as JSON")
     p.set_defaults(func=cmd_exercises)
+
+    p = sub.add_parser("routines", help="list the routines (several exercises run one after another)")
+    p.add_argument("--json", action="store_true", help="as JSON")
+    p.set_defaults(func=cmd_routines)
 
     p = sub.add_parser("analyze", help="count reps and find form faults in a video or pose track")
     p.add_argument("video", nargs="+",

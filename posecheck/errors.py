@@ -24,3 +24,8 @@ class UnknownExerciseError(PosecheckError):
 class HistoryError(PosecheckError):
     """The history file cannot be created, read or written; it is never deleted or rewritten
     to get past this."""
+
+
+class RoutineFileError(PosecheckError):
+    """A routine file is malformed or names an exercise that is not there; the message names
+    the file and the field."""

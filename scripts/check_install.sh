@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Proves that a plain install works on PYTHON: a fresh venv in a temporary folder, a
 # non-editable `pip install -c constraints.txt .` of a copy of this tree, then, from outside
-# the tree, `posecheck exercises` must list every exercise file and `posecheck analyze` must
-# count the 4 reps of the good-morning demo clip with every pose backend that Python has (tasks
-# on all, solutions on 3.10-3.12), the tasks models built by scripts/build_pose_models.py as
-# scripts/setup.sh builds them. Exits non-zero with a sentence on failure.
+# the tree, `posecheck exercises` must list every exercise file, `posecheck routines` every
+# routine file (back_basics runnable), and `posecheck analyze` must count the 4 reps of the
+# good-morning demo clip with every pose backend that Python has (tasks on all, solutions on
+# 3.10-3.12), the tasks models built by scripts/build_pose_models.py as scripts/setup.sh builds
+# them. Exits non-zero with a sentence on failure.
 #   scripts/check_install.sh PYTHON      (the clip comes from $POSECHECK_DATA or ../shared/data)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,6 +39,14 @@ for toml in "$repo"/posecheck/exercises/*.toml; do
   grep -q "^$id " <<<"$listed" || fail "'posecheck exercises' does not list $id:"$'\n'"$listed"
 done
 echo "$listed"
+unset POSECHECK_ROUTINES  # and the routines too (each listed, runnable or not yet)
+routines=$("$venv/posecheck" routines) || fail "'posecheck routines' failed."
+for toml in "$repo"/posecheck/routines/*.toml; do
+  id=$(basename "$toml" .toml)
+  grep -q "^$id " <<<"$routines" || fail "'posecheck routines' does not list $id:"$'\n'"$routines"
+done
+grep -q "^back_basics .*good_morning" <<<"$routines" || fail "back_basics cannot run:"$'\n'"$routines"
+echo "$routines"
 
 backends=$("$venv/python" -c 'from posecheck.pose.backend import solutions_available
 print("solutions tasks" if solutions_available() else "tasks")')

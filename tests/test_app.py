@@ -358,3 +358,39 @@ def test_the_persons_range_is_chosen_on_the_page_and_remembered_per_exercise(no_
     with HistoryStore(history) as store:
         assert store.remembered_range("good_morning") == "20 deg"
     assert not again.exception
+
+
+def test_the_page_offers_routines_and_runs_one_live(no_webrtc):
+    """Routines sit beside the exercises in the sidebar; choosing one shows its exercises with
+    how to face the camera, and the live processor is set up to run it hands-free. Routines
+    whose exercises are not there yet are listed as not available, with why."""
+    from posecheck.engine.exercises import load_all
+    from posecheck.engine.routines import load_routines
+
+    lib = load_all()
+    routines = load_routines(lib)
+    at = run_app()
+    # the exercises are grouped: standing ones first, then the floor ones, each says where
+    box = at.radio(key="exercise")
+    assert list(box.options)[:2] == ["Good morning", "Hip hinge"]
+    at.radio(key="pick_kind").set_value("Routines").run()
+    assert not at.exception, [e.value for e in at.exception]
+    picker = at.radio(key="routine")
+    assert "Back basics" in picker.options
+    picker.set_value("back_basics").run()
+    assert at.subheader[0].value == "Back basics"
+    page = texts(at)
+    for step in routines.get("back_basics").steps:
+        ex = lib.get(step.exercise_id)
+        assert ex.name in page and ex.cues["wrong_view"] in page
+    assert "5-7 reps per side x 3 sets" in page  # the quadruped hip lift, both sides
+    for rid in routines.unavailable:
+        assert f"Not available: {rid.replace('_', ' ')}" in page
+    assert at.radio(key="mode").options == ["Live", "History"]  # a routine is done live
+    snap = at.session_state["live_processor"].snapshot()
+    assert snap.routine is not None and snap.routine.routine_id == "back_basics"
+    assert snap.exercise_id == "lumbar_extension" and "Back basics" in board.board_html(snap, False)
+    # back to one exercise: the processor runs that exercise alone again
+    at.radio(key="pick_kind").set_value("Exercises").run()
+    assert not at.exception
+    assert at.session_state["live_processor"].snapshot().routine is None

@@ -284,12 +284,14 @@ def test_a_version_1_history_is_migrated_and_kept(tmp_path):
         assert old.sets[0].reps[0].faults == ("shallow",) and old.sets[0].partial_reps == 1
         # ranges were not measured then: they read back as not known, never as 0
         assert [r.range_deg for r in old.sets[0].reps] == [None, None]
+        # routines came later: an old session was one on its own
+        assert old.routine_id is None and old.routine_run is None
         store.remember_range("good_morning", "gentle")
         assert store.remembered_range("good_morning") == "gentle"
         store.save(make_session(7, source=SOURCE_VIDEO, status=FINISHED, sets=[make_set(1, 2)]))
         assert [s.source for s in store.sessions()] == [SOURCE_VIDEO, SOURCE_LIVE]
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == history.SCHEMA_VERSION == 3
+    assert db.execute("PRAGMA user_version").fetchone()[0] == history.SCHEMA_VERSION == 4
     indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
     assert "sessions_by_exercise" in indexes
     db.close()

@@ -191,3 +191,32 @@ def test_the_side_column_is_left_out_when_no_session_has_a_side(three_sessions):
     assert "Side" not in hv.session_rows(records)[0]
     rec = make_session(4, "quadruped_hip_lift", side="both", sets=[])
     assert hv.session_rows([rec])[0]["Side"] == "both"
+
+
+def test_a_routines_runs_show_its_progress_over_days(history_file):
+    """Back basics done on two days: History offers the routine, lists each run with its
+    exercises and reps, newest first, and tags its sessions in the table."""
+    n = 10
+    with HistoryStore(history_file) as store:
+        for day, (run, reps) in enumerate([("runA", 5), ("runB", 7)]):
+            for ex in ("lumbar_extension", "good_morning"):
+                n += 1
+                rec = make_session(n, ex, sets=[make_set(1, reps)], routine_id="back_basics",
+                                   routine_run=run)
+                rec.started_at = f"2025-04-0{day + 1}T09:{n:02d}:00Z"
+                record_live(store, rec)
+        record_live(store, make_session(30, sets=[make_set(1, 8)]))  # a hip hinge on its own
+        records = store.sessions()
+        assert {r.routine_run for r in records} == {"runA", "runB", None}
+    rows = hv.routine_run_rows(records, "back_basics")
+    assert [(r["Reps"], r["Finished"]) for r in rows] == [(14, "2 of 2"), (10, "2 of 2")]
+    assert rows[0]["Exercises"] == "Lumbar Extension 7, Good Morning 7"
+    at = open_history()
+    box = at.selectbox(key="history_exercise")
+    assert "Routine: Back basics" in box.options
+    box.set_value("routine:back_basics").run()
+    assert not at.exception
+    assert "Runs of Back basics" in texts(at)
+    tables = [df.value for df in at.dataframe]
+    assert list(tables[0]["Reps"]) == [14, 10]
+    assert set(tables[1]["Routine"]) == {"Back basics"} and len(tables[1]) == 4

@@ -29,9 +29,8 @@ from ..landmarks import JOINT_NAMES
 from ..toml_reader import tomllib
 
 VIEWS = ("side", "front", "any")
-# Where the person is, as the page groups the exercises (in this order).
+# where the person is while doing it: the page's picker groups the exercises by it
 GROUPS = ("standing", "floor", "desk")
-GROUP_WORDS = {"standing": "Standing", "floor": "On the floor", "desk": "At the desk"}
 # a fault rule's window: the whole rep, or while in one of the phases rules.WORKING / rules.START
 WINDOWS = ("rep", "working", "start")
 STATS = ("max", "min", "shift", "rise")
@@ -151,7 +150,6 @@ class Speech:
 class Exercise:
     id: str
     name: str
-    group: str  # GROUPS: standing, on the floor, at the desk
     summary: str
     steps: tuple[str, ...]
     view: str
@@ -167,6 +165,7 @@ class Exercise:
     speech: Speech
     source: str = ""
     figure: dict[str, dict[str, float]] = field(default_factory=dict)
+    group: str | None = None  # GROUPS; None: a file that does not say (listed last)
 
     @property
     def sided(self) -> bool:
@@ -403,14 +402,14 @@ def parse_exercise(path: str, data: dict) -> Exercise:
     c.check_unknown()
     speech = _speech(r.sub("speech"), prescription, rep.sided)
     figure = r.get("figure", dict, {})
+    group = r.get("group", str, None, choices=GROUPS)
     exercise = Exercise(
-        id=ex_id, name=r.get("name", str), group=r.get("group", str, choices=GROUPS),
-        summary=r.get("summary", str),
+        id=ex_id, name=r.get("name", str), summary=r.get("summary", str),
         steps=tuple(r.get("steps", list)), view=view, view_reason=r.get("view_reason", str),
         needs=needs, start_position=r.get("start_position", str),
         working_position=r.get("working_position", str), rep=rep, faults=faults,
         prescription=prescription, cues=cues, good_rep_cues=good, speech=speech, source=path,
-        figure=figure)
+        figure=figure, group=group)
     r.check_unknown()
     return exercise
 
@@ -431,11 +430,6 @@ def load_exercise_file(path: str | Path) -> Exercise:
 class ExerciseLibrary:
     exercises: dict[str, Exercise]
     errors: list[str]  # one sentence per file that failed to load
-
-    def in_page_order(self) -> list[str]:
-        """Standing first, then on the floor, then at the desk; by name within each."""
-        return sorted(self.exercises, key=lambda i: (GROUPS.index(self.exercises[i].group),
-                                                     self.exercises[i].name))
 
     def get(self, exercise_id: str) -> Exercise:
         if exercise_id in self.exercises:

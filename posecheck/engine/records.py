@@ -65,6 +65,10 @@ class SessionRecord:
     status: str = IN_PROGRESS
     ended_at: str | None = None
     sets: list[SetRecord] = field(default_factory=list)
+    # one exercise of a routine: the routine's id, and the run it was part of (one id for
+    # the exercises done one after another); None for a session on its own
+    routine_id: str | None = None
+    routine_run: str | None = None
 
     @property
     def total_reps(self) -> int:

@@ -408,9 +408,12 @@ def cue_key(cue: Cue) -> str:
 
 
 def new_record(exercise: Exercise, plan: SessionPlan, session_id: str, started_at: str,
-               source: str) -> SessionRecord:
-    """The history's row for a session about to begin (sets are added as they end)."""
+               source: str, routine_id: str | None = None,
+               routine_run: str | None = None) -> SessionRecord:
+    """The history's row for a session about to begin (sets are added as they end); in a
+    routine, tagged with the routine and its run."""
     return SessionRecord(id=session_id, started_at=started_at, exercise_id=exercise.id,
                          exercise_name=exercise.name, side=plan.side, source=source,
                          planned_sets=len(plan.blocks),
-                         target_reps=plan.target_reps or plan.record_target)
+                         target_reps=plan.target_reps or plan.record_target,
+                         routine_id=routine_id, routine_run=routine_run)

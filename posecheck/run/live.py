@@ -21,6 +21,8 @@ from datetime import datetime, timezone
 from .frame_loop import FrameLoop
 from ..engine.exercise_engine import EngineState
 from ..engine.exercises import Exercise
+from ..engine.routine_session import BETWEEN, ROUTINE_DONE, RoutineRun, RoutineStatus, Stage
+from ..engine.routines import Routine
 from ..engine.session import (COUNTING, DONE, REST, STOPPED, Announcement, Session, SessionPlan,
                               SessionStatus, cue_key)
 from ..sinks.base import FrameResult
@@ -49,13 +51,16 @@ class LiveSnapshot:
     dark: bool = False  # the last frame was very dark (brightened for the model)
     error: str = ""
     t: float = 0.0  # session clock (seconds since the stream started) of the latest frame
-    session_id: str = ""  # prefixes announcement keys: unique across sessions and tabs
-    session: SessionStatus | None = None
+    # prefixes announcement keys: unique across sessions and tabs (a routine's run: one for all
+    # its exercises, whose history sessions have their own ids)
+    session_id: str = ""
+    session: SessionStatus | None = None  # the exercise in progress (in a routine: its current one)
     said: tuple[Announcement, ...] = ()  # latest announcements, oldest first
     history_note: str = ""  # why the history is not being saved, if it is not
     # the last counted rep's excursion from the person's start, and the range it is shown
     # against (degrees): the board's "range 18 of 25 deg"
     last_range: tuple[float, float] | None = None
+    routine: RoutineStatus | None = None  # a routine's progress, when one is running
 
 
 class LiveProcessor:
@@ -78,10 +83,40 @@ class LiveProcessor:
         self._clock, self._wall_clock = clock, wall_clock
         self._watchdog: threading.Thread | None = None
         self._stream_ends = 0  # streams that ended (Stop, camera gone, stalled), ever
+        self._snapshot = LiveSnapshot(exercise.id)
         self._use(exercise, plan or SessionPlan.live(exercise))
 
     def _use(self, exercise: Exercise, plan: SessionPlan) -> None:
-        """A fresh engine and session (the caller holds the lock or owns the object)."""
+        """A fresh single-exercise session (the caller holds the lock or owns the object)."""
+        self._routine: RoutineRun | None = None
+        self._run_spec: tuple[Routine, tuple[Stage, ...]] | None = None
+        self._new_stream()
+        self._start_exercise(exercise, plan, 0.0)
+
+    def _use_routine(self, routine: Routine, stages: tuple[Stage, ...]) -> None:
+        """A fresh run of a routine, from its first exercise."""
+        self._routine = RoutineRun(routine, stages)
+        self._run_spec = (routine, stages)
+        self._new_stream()
+        self._start_exercise(stages[0].exercise, stages[0].plan, 0.0)
+
+    def _restart(self) -> None:
+        if self._run_spec is not None:
+            self._use_routine(*self._run_spec)
+        else:
+            self._use(self.exercise, self.plan)
+
+    def _new_stream(self) -> None:
+        self._restart_on_frame = False  # set when the stream ended: the next frame starts anew
+        self._said: deque[Announcement] = deque(maxlen=SAID_KEPT)  # on the run's clock
+        self._t0: float | None = None
+        self._last_frame: float | None = None  # clock() of the latest frame
+        self._speech_id = uuid.uuid4().hex
+        self._snapshot = LiveSnapshot(self._snapshot.exercise_id)
+
+    def _start_exercise(self, exercise: Exercise, plan: SessionPlan, offset: float) -> None:
+        """A fresh engine and session for one exercise, whose clock starts at `offset` on the
+        stream's (0 alone; in a routine, when its change-over ended)."""
         from ..engine.exercise_engine import ExerciseEngine
         from ..sinks.overlay import Overlay
 
@@ -89,32 +124,48 @@ class LiveProcessor:
         self._overlay = Overlay(exercise)
         self._session = Session(exercise, plan)
         self._session_id = uuid.uuid4().hex
+        if self._routine is None:
+            self._speech_id = self._session_id  # alone, the history's id is the speech's
+        self._offset = offset
+        self._exercise_said: deque[Announcement] = deque(maxlen=SAID_KEPT)  # its own clock
         engine = ExerciseEngine(exercise, range_choice=plan.range_choice)
+        routine_id = self._routine.routine.id if self._routine is not None else None
         self._loop = FrameLoop(engine, [SessionHistory(
-            self._history, exercise, plan, self._session_id, self._wall_clock)], self._session)
-        self._restart_on_frame = False  # set when the stream ended: the next frame starts anew
-        self._said: deque[Announcement] = deque(maxlen=SAID_KEPT)
-        self._t0: float | None = None
-        self._last_frame: float | None = None  # clock() of the latest frame
-        self._snapshot = LiveSnapshot(exercise.id, session_id=self._session_id,
-                                      session=self._session.status(0.0),
-                                      history_note=self._history.failure)
+            self._history, exercise, plan, self._session_id, self._wall_clock,
+            routine_id=routine_id, routine_run=self._speech_id if routine_id else None)],
+            self._session)
+        self._snapshot = replace(
+            self._snapshot, exercise_id=exercise.id, session_id=self._speech_id,
+            session=self._session.status(0.0), history_note=self._history.failure,
+            routine=self._routine.status(offset) if self._routine is not None else None,
+            last_range=None)
 
     # ---- the page thread -----------------------------------------------------------------
     def configure(self, exercise: Exercise, plan: SessionPlan) -> None:
         """Another exercise or plan starts a new session (the current one is kept in the
         history as it stands)."""
         with self._lock:
-            if exercise.id == self.exercise.id and plan == self.plan:
+            if self._routine is None and exercise.id == self.exercise.id and plan == self.plan:
                 return
             self._close_locked()
             self._use(exercise, plan)
         self._flush()
 
+    def configure_routine(self, routine: Routine, stages: tuple[Stage, ...]) -> None:
+        """A routine (or another one, or other choices) starts a new run; the session in
+        progress is kept in the history as it stands."""
+        with self._lock:
+            if self._run_spec == (routine, stages):
+                return
+            self._close_locked()
+            self._use_routine(routine, stages)
+        self._flush()
+
     def new_session(self) -> None:
+        """Ends the session (or routine run) in progress and starts it anew."""
         with self._lock:
             self._close_locked()
-            self._use(self.exercise, self.plan)
+            self._restart()
         self._flush()
 
     def snapshot(self) -> LiveSnapshot:
@@ -147,46 +198,67 @@ class LiveProcessor:
         pose = estimator.estimate(rgb, t)
         with self._lock:
             if self._restart_on_frame:  # the last stream ended: this frame begins a new one
-                self._use(self.exercise, self.plan)
+                self._restart()
+            routine = self._routine
             if self._t0 is None:
                 self._t0 = t
+                if routine is not None:
+                    self._said.extend(routine.begin(0.0))
+            now = t - self._t0  # the run's clock: seconds since the stream's first frame
+            if routine is not None and routine.tick(now):  # the change-over is over
+                self._loop.close()  # the finished exercise's: nothing left to write
+                self._start_exercise(routine.stage.exercise, routine.stage.plan, now)
             self._last_frame = self._clock()
             h, w = rgb.shape[:2]
             # the engine wants time from its own start, in order
-            frame = self._loop.add(FrameResult(t - self._t0, self._snapshot.frames, rgb, (w, h),
-                                               pose, judged=True))
+            frame = self._loop.add(FrameResult(now - self._offset, self._snapshot.frames, rgb,
+                                               (w, h), pose, judged=True))
             state = frame.state
-            if frame.step is not None:
-                self._said.extend(frame.step.announcements)
-                if frame.step.began:
+            step = frame.step
+            if step is not None:
+                self._exercise_said.extend(step.announcements)
+                self._said.extend(routine.own(step.announcements, self._offset)
+                                  if routine is not None else step.announcements)
+                if step.began:
                     self._start_watchdog()
+                if step.finished and routine is not None:
+                    self._said.extend(routine.exercise_ended(self._session.sets, True, now))
             self._snapshot = LiveSnapshot(
                 exercise_id=self.exercise.id, reps=state.reps,
                 reps_by_side=dict(state.reps_by_side), phase=state.phase,
-                frames=self._snapshot.frames + 1, person=pose is not None, t=state.t,
+                frames=self._snapshot.frames + 1, person=pose is not None, t=now,
                 dark=estimator.stats.last_frame_dark,
-                session_id=self._session_id, session=self._session.status(state.t),
+                session_id=self._speech_id, session=self._session.status(state.t),
                 said=tuple(self._said), history_note=self._history.failure,
                 last_range=(state.last_rep.range_deg, state.last_rep.target_deg)
-                if state.last_rep is not None else None)
+                if state.last_rep is not None else None,
+                routine=routine.status(now) if routine is not None else None)
             overlay = self._overlay
-            shown = video_state(state, self._snapshot.session, self._said)
-            words = video_words(overlay, shown, self._snapshot.session)
+            shown = video_state(state, self._snapshot.session, self._exercise_said)
+            words = video_words(overlay, shown, self._snapshot.session, self._snapshot.routine)
         self._flush()
         # drawing needs no lock: the page thread only ever reads the snapshot
         return overlay.draw(rgb, shown, words)
 
     def _ended(self) -> bool:
-        """The session can count no more: its last set is done, or it was closed."""
+        """The session can count no more: its last set is done (a routine: its last
+        exercise's), or it was closed."""
+        if self._routine is not None:
+            return self._loop.closed or self._routine.ended
         return self._loop.closed or self._session.finished
 
     def _close_locked(self) -> None:
         """End the session in progress, kept in the history as abandoned: its unfinished set
-        is kept if it has reps."""
+        is kept if it has reps. A routine's run ends there too, its summary kept."""
         ending = not self._ended()
         self._loop.close()
         if ending and self._session.began_s is not None:  # it had counted: the page says so
             self._snapshot = replace(self._snapshot, session=self._session.status(self._loop.t))
+        routine = self._routine
+        if routine is not None and not routine.ended:
+            now = self._offset + self._loop.t
+            routine.stop(self._session.sets, now)
+            self._snapshot = replace(self._snapshot, routine=routine.status(now))
 
     def recv(self, frame):
         """streamlit-webrtc video_frame_callback: av.VideoFrame in, av.VideoFrame out."""
@@ -283,13 +355,18 @@ def video_state(state, status: SessionStatus | None, said) -> EngineState:
                    cue=state.cue if said_cue else None)
 
 
-def video_words(overlay, state: EngineState, status: SessionStatus | None):
+def video_words(overlay, state: EngineState, status: SessionStatus | None,
+                routine: RoutineStatus | None = None):
     """The video's count and phase words, as the board says them: the set's rep against its
     target, the rest countdown, the end. During a rest the engine's phase is not shown (it
     said "in range" to a person resting in a down-dog)."""
     from ..sinks.overlay import VideoWords
 
     own = overlay.words(state)
+    if routine is not None and routine.state == BETWEEN:
+        return VideoWords(f"Next: {routine.exercise_name}", "")
+    if routine is not None and routine.state == ROUTINE_DONE:
+        return VideoWords("Routine done", "")
     if status is None:
         return own
     target = f" / {status.target}" if status.target else ""

@@ -9,6 +9,9 @@ Schema (version in `PRAGMA user_version`, one step per entry of MIGRATIONS):
       rep faults are JSON text; `writer` says which process owns an in-progress session.
   v2  sessions.source: sessions from reviewed videos are kept too (every v1 row was live), and
       an index for listing one exercise's sessions by date.
+  v3  reps.range_deg / target_deg, and the range each person chose per exercise (ranges).
+  v4  sessions.routine_id / routine_run: an exercise done as part of a routine, and which run
+      of it (every older row was on its own: NULL).
 
 A file from a newer posecheck, a damaged file or somebody else's database is refused with a
 HistoryError and left exactly as it was.
@@ -91,6 +94,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             chosen_at TEXT NOT NULL
         )""",
     ),
+    (  # v4: the routine (and its run) a session was part of (issue 15)
+        "ALTER TABLE sessions ADD COLUMN routine_id TEXT",
+        "ALTER TABLE sessions ADD COLUMN routine_run TEXT",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # the tables every version has (v3 added ranges): a file without them is not a history
@@ -102,6 +109,7 @@ CSV_COLUMNS = (
     "set_index", "set_side", "set_target_reps", "set_partial_reps", "set_completed",
     "set_started_s", "set_ended_s", "set_fault_counts",
     "rep_index", "rep_side", "peak_deg", "hold_s", "duration_s", "faults", "range_deg", "target_deg",
+    "routine_id", "routine_run",
 )
 
 _PROCESS_TOKEN = uuid.uuid4().hex  # tells this process from an earlier one with the same pid
@@ -388,11 +396,12 @@ class HistoryStore:
         try:
             cur.execute(
                 "INSERT INTO sessions (id, started_at, ended_at, exercise_id, exercise_name, side,"
-                " planned_sets, target_reps, status, writer, source)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " planned_sets, target_reps, status, writer, source, routine_id, routine_run)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (r.id, r.started_at, r.ended_at, r.exercise_id, r.exercise_name, r.side,
                  int(r.planned_sets), int(r.target_reps), status,
-                 _writer_id() if status == IN_PROGRESS else None, r.source))
+                 _writer_id() if status == IN_PROGRESS else None, r.source, r.routine_id,
+                 r.routine_run))
         except sqlite3.IntegrityError:
             raise HistoryError(f"A session with the id {r.id} is already in the history.") \
                 from None
@@ -428,7 +437,7 @@ class HistoryStore:
         with self._tx() as cur:  # one snapshot for all three tables
             heads = cur.execute(
                 "SELECT id, started_at, ended_at, exercise_id, exercise_name, side, source,"
-                " planned_sets, target_reps, status, writer FROM sessions"
+                " planned_sets, target_reps, status, writer, routine_id, routine_run FROM sessions"
                 f" {where} ORDER BY started_at DESC, rowid DESC", args).fetchall()
             set_rows = cur.execute(
                 "SELECT session_id, set_index, side, target_reps, partial_reps, started_s,"
@@ -461,13 +470,14 @@ class HistoryStore:
                 fault_counts={str(k): int(v) for k, v in json.loads(counts).items()}))
         out = []
         for (sid, started, ended, ex_id, ex_name, side, source, planned, target, status,
-             writer) in heads:
+             writer, routine_id, routine_run) in heads:
             if status == IN_PROGRESS and _writer_gone(writer):
                 status = INTERRUPTED
             out.append(SessionRecord(
                 id=sid, started_at=started, exercise_id=ex_id, exercise_name=ex_name, side=side,
                 source=source, planned_sets=planned, target_reps=target, status=status,
-                ended_at=ended, sets=sets.get(sid, [])))
+                ended_at=ended, sets=sets.get(sid, []), routine_id=routine_id,
+                routine_run=routine_run))
         return out
 
     # ---- the person's range ---------------------------------------------------------------
@@ -507,17 +517,18 @@ def sessions_csv(records: list[SessionRecord]) -> str:
     for rec in sorted(reversed(records), key=lambda r: r.started_at):  # ties: oldest first
         head = [rec.id, rec.started_at, rec.ended_at or "", rec.exercise_id, rec.exercise_name,
                 rec.side or "", rec.source, rec.status, rec.planned_sets, rec.target_reps]
+        tail = [rec.routine_id or "", rec.routine_run or ""]
         if not rec.sets:
-            out.writerow(head + [""] * (len(CSV_COLUMNS) - len(head)))
+            out.writerow(head + [""] * (len(CSV_COLUMNS) - len(head) - len(tail)) + tail)
         for s in rec.sets:
             counts = ";".join(f"{k}={v}" for k, v in sorted(s.fault_counts.items()))
             mid = [s.index, s.side or "", s.target_reps, s.partial_reps, int(s.completed),
                    f"{s.started_s:.2f}", f"{s.ended_s:.2f}", counts]
             if not s.reps:
-                out.writerow(head + mid + [""] * 8)
+                out.writerow(head + mid + [""] * 8 + tail)
             for r in s.reps:
                 out.writerow(head + mid + [r.index, r.side or "", f"{r.peak_deg:.1f}",
                                            f"{r.hold_s:.2f}", f"{r.duration_s:.2f}",
                                            ";".join(r.faults), _deg(r.range_deg),
-                                           _deg(r.target_deg)])
+                                           _deg(r.target_deg)] + tail)
     return buf.getvalue()

@@ -108,8 +108,10 @@ class SessionHistory:
     session) with the set in progress kept if it has reps."""
 
     def __init__(self, writer: HistoryWriter, exercise: Exercise, plan: SessionPlan,
-                 session_id: str, wall_clock: Callable[[], str]):
+                 session_id: str, wall_clock: Callable[[], str], routine_id: str | None = None,
+                 routine_run: str | None = None):
         self._writer, self._wall_clock = writer, wall_clock
+        self._routine = (routine_id, routine_run)  # the routine (and its run) it is part of
         self._exercise, self._plan, self._session_id = exercise, plan, session_id
         self._began = self._ended = False
         self._sets_written = 0
@@ -121,7 +123,8 @@ class SessionHistory:
         if step.began:
             self._began = True
             self._writer.queue(StartSession(new_record(
-                self._exercise, self._plan, self._session_id, self._wall_clock(), SOURCE_LIVE)))
+                self._exercise, self._plan, self._session_id, self._wall_clock(), SOURCE_LIVE,
+                *self._routine)))
         if step.closed_set is not None and self._began:
             self._add_set(step.closed_set)
         if step.finished and self._began:

@@ -7,11 +7,13 @@ import math
 
 from ..engine.feedback import CueTiming
 from ..engine.records import SetRecord
+from ..engine.routine_session import BETWEEN, ROUTINE_DONE, ROUTINE_STOPPED, ExerciseResult, RoutineStatus
 from ..engine.session import COUNTING, DONE, GETTING_READY, REST, STOPPED, Announcement, SessionStatus
 from ..run.live import LiveSnapshot
 
 # said words that also stand on the board for a while (rep numbers have their own counter)
-_SHOWN = ("ready", "cue", "rest", "next_set", "switch_side", "wrong_side", "done", "hold", "release")
+_SHOWN = ("ready", "cue", "rest", "next_set", "switch_side", "wrong_side", "done", "hold", "release",
+          "routine", "next_exercise", "routine_done")
 SHOW_S = CueTiming().display_s
 
 
@@ -63,6 +65,50 @@ def summary_html(sets: tuple[SetRecord, ...]) -> str:
     return f'<table class="pc-summary"><tr>{header}</tr>{"".join(rows)}</table>'
 
 
+def routine_summary_html(results: tuple[ExerciseResult, ...]) -> str:
+    """One row per exercise of a routine: sets done of planned, reps, the faults."""
+    if not results:
+        return ""
+    rows = []
+    for r in results:
+        faults = "<br>".join(html.escape(f"{k.replace('_', ' ')} \u00d7{v}")
+                             for k, v in r.fault_counts.items()) or ("good" if r.reps else "")
+        done = sum(1 for s in r.sets if s.completed)
+        rows.append(f"<tr><td>{html.escape(r.name)}</td><td>{done} / {r.planned_sets}</td>"
+                    f"<td>{r.reps}</td><td>{faults}</td></tr>")
+    return ('<table class="pc-summary"><tr><th>Exercise</th><th>Sets</th><th>Reps</th>'
+            f'<th>Form</th></tr>{"".join(rows)}</table>')
+
+
+def _routine_head(r: RoutineStatus) -> str:
+    return (f'<div class="pc-routine">{html.escape(r.name)} &middot; exercise {r.index + 1} '
+            f'of {r.count}: {html.escape(r.exercise_name)}</div>')
+
+
+def routine_board_html(snap: LiveSnapshot, playing: bool) -> str | None:
+    """The board between a routine's exercises and at its end; None while an exercise runs
+    (the exercise's own board then shows, under the routine's line)."""
+    r = snap.routine
+    if r is None or r.state not in (BETWEEN, ROUTINE_DONE, ROUTINE_STOPPED):
+        return None
+    parts = ['<div class="pc-live">']
+    if r.state == BETWEEN:
+        parts.append(_routine_head(r))
+        parts.append(f'<div class="pc-set">Next: {html.escape(r.exercise_name)}</div>')
+        parts.append(f'<div class="pc-big">in {int(math.ceil(r.between_left_s or 0))} s</div>')
+        parts.append(f'<div class="pc-cue">{html.escape(r.view_words)}</div>')
+        parts.append(f'<div class="pc-done">Done so far: {r.total_reps} reps</div>')
+    else:
+        title = "Routine done" if r.state == ROUTINE_DONE else "Routine ended"
+        parts.append(f'<div class="pc-set">{title}: {html.escape(r.name)}</div>')
+        parts.append(f'<div class="pc-big">{r.total_reps} reps</div>')
+        parts.append(routine_summary_html(r.results))
+        if r.state == ROUTINE_STOPPED and playing:
+            parts.append('<div class="pc-cue">Press New session to start again.</div>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
 # What the page says about the camera, fitted to the moment (after a deliberate Stop it said
 # "If the browser blocked the camera..."). Pure: page.py passes in what it knows.
 CAMERA_OFF = "The camera is off. Press Start (or the space bar) and allow the camera."
@@ -99,9 +145,14 @@ def _idle_words(starting: bool) -> str:
 def board_html(snap: LiveSnapshot, playing: bool, starting: bool = False) -> str:
     """starting: Start was pressed and the camera is not running yet (or was refused): the
     board then does not tell the person to press Start, which the button no longer says."""
+    between_or_end = routine_board_html(snap, playing)
+    if between_or_end is not None:
+        return between_or_end
     st: SessionStatus | None = snap.session
     words = html.escape(latest_words(snap.said, snap.t)) if playing else ""
     parts = ['<div class="pc-live">']
+    if snap.routine is not None:
+        parts.append(_routine_head(snap.routine))
     if st is None:
         parts.append(f'<div class="pc-cue">{_idle_words(starting)}</div></div>')
         return "".join(parts)
@@ -145,6 +196,7 @@ CSS = """
 .pc-set {font-size: 2.5rem; font-weight: 700; color: #1d4e89}
 .pc-cue {font-size: 2.4rem; font-weight: 700; color: #b5179e; min-height: 3em}
 .pc-done {font-size: 1.4rem; color: #555}
+.pc-routine {font-size: 1.3rem; font-weight: 700; color: #555}
 .pc-range {font-size: 1.6rem; font-weight: 700; color: #1b5e20}
 .pc-ring {display: block; margin: 0.2em 0}
 .pc-summary {font-size: 1.3rem; border-collapse: collapse; margin-top: 0.5em}

@@ -88,15 +88,20 @@ def session_label(rec: SessionRecord) -> str:
     return f"{date_text(rec)} - {rec.exercise_name} - {rec.total_reps} reps"
 
 
-def session_rows(records: list[SessionRecord]) -> list[dict]:
-    """One row per session; no Side column when no session has a side."""
+def session_rows(records: list[SessionRecord], routine_names: dict[str, str] | None = None) -> list[dict]:
+    """One row per session; no Side column when no session has a side, no Routine column when
+    none was part of a routine."""
     sided = any(rec.side for rec in records)
+    in_routine = any(rec.routine_id for rec in records)
+    names = routine_names or {}
     rows = []
     for rec in records:
         rng = average_range(rec)
         rows.append({
             "Date": date_text(rec),
             "Exercise": rec.exercise_name,
+            **({"Routine": names.get(rec.routine_id, rec.routine_id) if rec.routine_id else ""}
+               if in_routine else {}),
             **({"Side": rec.side or ""} if sided else {}),
             "From": "video" if rec.source == SOURCE_VIDEO else "live",
             "Status": STATUS_TEXT.get(rec.status, rec.status),
@@ -106,6 +111,37 @@ def session_rows(records: list[SessionRecord]) -> list[dict]:
             "Target (deg)": None if average_target(rec) is None else round(average_target(rec)),
             "Faults": faults_text(rec),
         })
+    return rows
+
+
+def routine_ids(records: list[SessionRecord]) -> list[str]:
+    """The routines some stored session was part of, most recent first."""
+    return list(dict.fromkeys(rec.routine_id for rec in records if rec.routine_id))
+
+
+def routine_run_rows(records: list[SessionRecord], routine_id: str) -> list[dict]:
+    """One row per run of a routine, newest first: when, its exercises in order with their
+    reps, the total, and how many of its reps had a fault - a routine's progress over days."""
+    runs: dict[str, list[SessionRecord]] = {}
+    for rec in records:
+        if rec.routine_id == routine_id:
+            runs.setdefault(rec.routine_run or rec.id, []).append(rec)
+    rows = []
+    for parts in runs.values():
+        parts = sorted(parts, key=lambda r: started(r))
+        reps = sum(r.total_reps for r in parts)
+        faulty = sum(faulty_reps(r) for r in parts)
+        rows.append({
+            "Date": date_text(parts[0]),
+            "Exercises": ", ".join(f"{r.exercise_name} {r.total_reps}" for r in parts),
+            "Finished": f"{sum(r.status == FINISHED for r in parts)} of {len(parts)}",
+            "Reps": reps,
+            "Reps with a fault": faulty,
+            "_when": started(parts[0]),
+        })
+    rows.sort(key=lambda row: row["_when"], reverse=True)
+    for row in rows:
+        del row["_when"]
     return rows
 
 

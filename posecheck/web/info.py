@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from ..engine.exercises import Exercise
+from collections.abc import Iterable
+
+from ..engine.exercises import GROUPS, Exercise, ExerciseLibrary
+from ..engine.routines import Routine
 
 DISCLAIMER = "Not a medical device. Stop if it hurts."
 
@@ -58,3 +61,31 @@ def range_help(ex: Exercise) -> str:
             "reps' counts your own range from your first reps; choose Gentle or your own "
             f"number if moving further hurts. A movement under {_num(ex.rep.floor)} deg is "
             "never counted.")
+
+
+# The picker's groups, in order, as the person reads them under each exercise's name. "On your
+# feet", not "standing": the sidebar is on every page, and a person lying face down for the
+# lumbar extension is never told to stand (a browser test reads the whole page for it).
+GROUP_NAMES = {"standing": "on your feet", "floor": "on the floor", "desk": "at the desk"}
+
+
+def exercise_order(exercises: Iterable[Exercise]) -> list[str]:
+    """Exercise ids grouped by where the person is (standing, on the floor, at the desk; an
+    exercise that does not say comes last), in file order within a group."""
+    exercises = list(exercises)
+    rank = {g: i for i, g in enumerate(GROUPS)}
+    return [e.id for e in sorted(exercises, key=lambda e: rank.get(e.group, len(GROUPS)))]
+
+
+def routine_step_lines(routine: Routine, lib: ExerciseLibrary) -> list[str]:
+    """One line per exercise of a routine: its name, sets and reps, and how to face the camera."""
+    lines = []
+    for step in routine.steps:
+        ex = lib.get(step.exercise_id)
+        reps = f"{step.reps_min}" if step.reps_min == step.reps_max else f"{step.reps_min}-{step.reps_max}"
+        side = {"both": " per side", "left": ", left side", "right": ", right side"}.get(step.side or "", "")
+        rest = ex.prescription.rest_s if step.rest_s is None else step.rest_s
+        sets = f"{step.sets} set{'s' if step.sets != 1 else ''}"
+        lines.append(f"**{ex.name}**: {reps} reps{side} x {sets}, rest {_num(rest)} s. "
+                     f"{ex.cues['wrong_view']}")
+    return lines

@@ -9,7 +9,9 @@ from datetime import datetime, timezone
 import streamlit as st
 
 from ..errors import HistoryError
-from ..engine.exercises import GROUP_WORDS, Exercise, ExerciseLibrary, load_all
+from ..engine.exercises import Exercise, ExerciseLibrary, load_all
+from ..engine.routine_session import routine_stages
+from ..engine.routines import Routine, RoutineLibrary, load_routines
 from ..sinks.history_store import HistoryStore, default_history_path, sessions_csv
 from ..engine.ranges import DEGREES, RangeChoice
 from ..engine.session import BOTH, SessionPlan
@@ -17,7 +19,8 @@ from ..landmarks import SIDES
 from ..run import live
 from . import board, history_page as history, review, speech, webrtc
 from .figure import draw_figure
-from .info import DISCLAIMER, OWN_DEGREES, prescription_lines, range_help, range_options, view_line
+from .info import (DISCLAIMER, GROUP_NAMES, OWN_DEGREES, exercise_order, prescription_lines,
+                   range_help, range_options, routine_step_lines, view_line)
 from .style import PAGE_CSS
 
 REVIEW_KEY = "review_result"
@@ -28,11 +31,21 @@ ENDS_AT_START_KEY = "stream_ends_at_start"  # processor.stream_ends when Start w
 CONFIRM_KEY = "history_confirm"  # ("one", session id) or ("all", count) while asking
 NOTICE_KEY = "history_notice"  # a sentence to show once after a deletion
 ALL = "all"
+ROUTINE_PREFIX = "routine:"  # History's "Show" choices: an exercise id, or this and a routine id
 
 
 @st.cache_resource
 def library() -> ExerciseLibrary:
     return load_all()
+
+
+@st.cache_resource
+def routines(_lib: ExerciseLibrary) -> RoutineLibrary:
+    """The routines, loaded once against the exercises (the library is cached too)."""
+    return load_routines(_lib)
+
+
+EXERCISES, ROUTINES = "Exercises", "Routines"
 
 
 def disclaimer() -> None:
@@ -56,13 +69,40 @@ def pick_exercise(lib: ExerciseLibrary) -> Exercise | None:
     if not lib.exercises:
         st.error("No exercises are available.")
         return None
-    ids = lib.in_page_order()
+    ids = exercise_order(lib.exercises.values())
     # a list, not a drop-down: every name is seen whole (the drop-down's one-line box cut
-    # "Lumbar extension without hyperextension" off) and each is a bigger target; under each,
-    # where the person is (standing, on the floor, at the desk)
+    # "Lumbar extension without hyperextension" off) and each is a bigger target; grouped by
+    # where the person is (standing, on the floor, at the desk), said under each name
     chosen = st.radio("Exercise", ids, format_func=lambda i: lib.exercises[i].name,
-                      captions=[GROUP_WORDS[lib.exercises[i].group] for i in ids], key="exercise")
+                      captions=[GROUP_NAMES.get(lib.exercises[i].group, "") for i in ids],
+                      key="exercise")
     return lib.exercises[chosen]
+
+
+def pick(lib: ExerciseLibrary, routines: RoutineLibrary) -> Exercise | Routine | None:
+    """One exercise, or a routine of several run one after another."""
+    kind = st.radio("Do", [EXERCISES, ROUTINES], key="pick_kind", horizontal=True,
+                    help="Routines run several exercises one after another, hands-free.")
+    if kind == EXERCISES:
+        return pick_exercise(lib)
+    return pick_routine(routines)
+
+
+def pick_routine(routines: RoutineLibrary) -> Routine | None:
+    for rid, why in routines.unavailable.items():
+        st.caption(f"Not available: {rid.replace('_', ' ')} ({why})")
+    if not routines.routines:
+        st.error("No routines are available.")
+        return None
+    ids = list(routines.routines)
+    chosen = st.radio("Routine", ids, format_func=lambda i: routines.routines[i].name,
+                      key="routine")
+    return routines.routines[chosen]
+
+
+def sections(choice: Exercise | Routine | None) -> list[str]:
+    """A routine is done live; its history is in History. An exercise may also be reviewed."""
+    return ["Live", "History"] if isinstance(choice, Routine) else ["Live", "Review a video", "History"]
 
 
 def exercise_info(ex: Exercise, expanded: bool = True) -> None:
@@ -268,23 +308,64 @@ def _toggle_camera(processor: live.LiveProcessor) -> None:
     st.session_state[ENDS_AT_START_KEY] = processor.stream_ends
 
 
-def live_section(ex: Exercise, start_stream=None, poll_s: float = 0.3) -> None:
-    start_stream = start_stream or webrtc.start_stream
-    plan, muted = session_controls(ex)
+def _processor(ex: Exercise, plan: SessionPlan) -> live.LiveProcessor:
+    """This browser session's one live processor (made on its first visit to a live page)."""
     processor = st.session_state.get(PROCESSOR_KEY)
     if processor is None:
         processor = live.LiveProcessor(ex, plan, store_factory=_live_store_factory())
         st.session_state[PROCESSOR_KEY] = processor
+    return processor
+
+
+def live_section(ex: Exercise, start_stream=None, poll_s: float = 0.3) -> None:
+    plan, muted = session_controls(ex)
+    processor = _processor(ex, plan)
     processor.configure(ex, plan)  # another exercise or plan starts a new session
+
+    def info(wanted: bool) -> None:
+        st.caption(f"{view_line(ex)} Counting starts once you hold the start position for a "
+                   "second; the session runs itself from there.")
+        exercise_info(ex, expanded=not wanted)  # beside the board, folded once Start is pressed
+
+    _run_live(processor, muted, info, start_stream or webrtc.start_stream, poll_s)
+
+
+def routine_section(routine: Routine, lib: ExerciseLibrary, start_stream=None,
+                    poll_s: float = 0.3) -> None:
+    """A routine, run hands-free: each exercise with the routine's sets and reps and the
+    person's remembered range for it, one after another."""
+    ranges = {s.exercise_id: _remembered_range(lib.get(s.exercise_id)) for s in routine.steps}
+    stages = routine_stages(routine, lib, ranges)
+    voice = st.toggle("Voice", value=True, key="voice",
+                      help="Say what comes next, rep numbers, hold, rest and cues aloud.")
+    first = stages[0]
+    processor = _processor(first.exercise, first.plan)
+    processor.configure_routine(routine, stages)  # another routine starts a new run
+
+    def info(wanted: bool) -> None:
+        st.caption("After Start nothing needs a click: each exercise is said with how to face "
+                   "the camera, and counting starts once you hold its start position for a "
+                   "second.")
+        label = "The routine" if not wanted else "The routine (folded while you exercise)"
+        with st.expander(label, expanded=not wanted):
+            st.write(routine.summary)
+            st.markdown("\n".join(f"{i}. {line}" for i, line in
+                                   enumerate(routine_step_lines(routine, lib), 1)))
+
+    _run_live(processor, not voice, info, start_stream or webrtc.start_stream, poll_s)
+
+
+def _run_live(processor: live.LiveProcessor, muted: bool, info, start_stream,
+              poll_s: float) -> None:
+    """The camera beside the board, the Start/Stop button, speech and the camera's state;
+    `info(wanted)` writes what to do under the video."""
     st.markdown(board.CSS, unsafe_allow_html=True)
     wanted = bool(st.session_state.get(CAMERA_KEY, False))
     video, status = st.columns([3, 2])
     with video:
         with st.container(key="pc_video"):
             ctx = start_stream(processor, playing=wanted)
-        st.caption(f"{view_line(ex)} Counting starts once you hold the start position for a "
-                   "second; the session runs itself from there.")
-        exercise_info(ex, expanded=not wanted)  # beside the board, folded once Start is pressed
+        info(wanted)
     with status:
         # two keys, so the style can tell Start (green) from Stop (red); the word says it too
         st.button("Stop" if wanted else "Start", key="stop" if wanted else "start",
@@ -384,14 +465,32 @@ def history_section() -> None:
         st.caption(f"History file: {path}")
         return
     names = {r.exercise_id: r.exercise_name for r in reversed(records)}
-    shown = st.selectbox("Show", [ALL, *sorted(names, key=names.get)], key="history_exercise",
-                         format_func=lambda i: "All exercises" if i == ALL else names[i])
+    known = routines(library()).routines
+    routine_names = {rid: known[rid].name if rid in known else rid.replace("_", " ")
+                     for rid in history.routine_ids(records)}
+    options = [ALL, *sorted(names, key=names.get),
+               *(ROUTINE_PREFIX + rid for rid in routine_names)]
+
+    def label(i: str) -> str:
+        if i == ALL:
+            return "All exercises"
+        if i.startswith(ROUTINE_PREFIX):
+            return f"Routine: {routine_names[i[len(ROUTINE_PREFIX):]]}"
+        return names[i]
+
+    shown = st.selectbox("Show", options, key="history_exercise", format_func=label)
     total = len(records)
-    if shown != ALL:
+    routine_id = shown[len(ROUTINE_PREFIX):] if shown.startswith(ROUTINE_PREFIX) else None
+    if routine_id is not None:  # a routine's progress over days: its runs, then its exercises
+        records = [r for r in records if r.routine_id == routine_id]
+        st.markdown(f"**Runs of {routine_names[routine_id]}** (newest first)")
+        st.dataframe(history.routine_run_rows(records, routine_id), hide_index=True,
+                     width="stretch")
+    elif shown != ALL:
         records = [r for r in records if r.exercise_id == shown]
     st.altair_chart(history.progress_chart(records), width="content")
     st.markdown(f"**Sessions** ({len(records)}, newest first)")
-    st.dataframe(history.session_rows(records), hide_index=True, width="stretch")
+    st.dataframe(history.session_rows(records, routine_names), hide_index=True, width="stretch")
     st.download_button("Download these sessions (CSV, one row per rep)",
                        lambda: sessions_csv(records), "posecheck-history.csv", "text/csv",
                        key="history_csv")

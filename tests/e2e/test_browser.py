@@ -52,13 +52,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def serving(tmp_path_factory, **env_extra):
+    """`streamlit run app.py` on a free port with its own history file (and any other
+    environment given); yields (url, history path) once it answers, stops it afterwards."""
     port = _free_port()
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
     history = tmp_path_factory.mktemp("history") / "history.sqlite3"
     env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
-               POSECHECK_HISTORY=str(history))
+               POSECHECK_HISTORY=str(history), **env_extra)
     streamlit = Path(sys.executable).with_name("streamlit")
     with open(log, "wb") as fh:
         proc = subprocess.Popen(
@@ -86,6 +87,11 @@ def server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
         print(log.read_text()[-3000:])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    yield from serving(tmp_path_factory)
 
 
 def _driver(browser_paths, tmp_path, extra=()):

@@ -152,7 +152,7 @@ def _choose_exercise(driver, name: str):
     """Click the exercise in the sidebar's list; returns its label."""
     label = _wait(lambda: next(o for o in driver.find_elements(
         "css selector", "[data-testid=stSidebar] [data-testid=stRadioOption]")
-        if o.text.strip() == name), 30, f"the option {name}")
+        if o.text.strip().splitlines()[0] == name), 30, f"the option {name}")  # under it: its group
     label.click()
     _wait(lambda: driver.find_element("xpath", f"//h3[contains(., '{name}')]"), 30,
           f"the {name} page")
