@@ -17,6 +17,7 @@ with st.sidebar:
     st.title("posecheck")
     chosen = page.pick(lib, routines)  # an exercise, or a routine of several
     mode = st.radio("Section", page.sections(chosen), key="mode")
+    page.pose_model_line()
 exercise = chosen if isinstance(chosen, Exercise) else None
 if mode == "History":
     st.subheader("History")

@@ -394,3 +394,11 @@ def test_the_page_offers_routines_and_runs_one_live(no_webrtc):
     at.radio(key="pick_kind").set_value("Exercises").run()
     assert not at.exception
     assert at.session_state["live_processor"].snapshot().routine is None
+
+
+def test_the_page_says_which_pose_model_judges_in_the_sidebar(no_webrtc):
+    """Issue 13: a person (or their helper) can see which model is in use; it sits in the
+    sidebar, where it takes no room from the live video."""
+    at = run_app()
+    assert any(c.value.startswith("Pose model:") for c in at.sidebar.caption)
+    assert not any(c.value.startswith("Pose model:") for c in at.main.caption)

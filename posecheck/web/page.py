@@ -50,7 +50,12 @@ EXERCISES, ROUTINES = "Exercises", "Routines"
 
 def disclaimer() -> None:
     st.warning(DISCLAIMER, icon="⚠️")
-    from ..pose.backend import in_use_line  # which pose model judges (issue 13)
+
+
+def pose_model_line() -> None:
+    """Which pose model judges (issue 13): in the sidebar, under the choices; in the main column
+    its line pushed the live video 38 px below a 1366x768 screen's bottom edge."""
+    from ..pose.backend import in_use_line
 
     st.caption(in_use_line())
 
