@@ -8,4 +8,16 @@ if sys.version_info >= (3, 11):
 else:
     import tomli as tomllib
 
-__all__ = ["tomllib"]
+__all__ = ["tomllib", "read_toml"]
+
+
+def read_toml(path: str, error: type[Exception]) -> dict:
+    """A data file's table; a file that is not TOML or cannot be read raises `error` with a
+    sentence naming the file."""
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{path}: not valid TOML ({exc}).") from None
+    except OSError as exc:
+        raise error(f"{path}: cannot be read ({exc.strerror}).") from None

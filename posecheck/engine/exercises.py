@@ -17,7 +17,6 @@ the good files and reports the bad ones.
 
 from __future__ import annotations
 
-import os
 import re
 import string
 from dataclasses import dataclass, field
@@ -26,7 +25,8 @@ from pathlib import Path
 from ..errors import ExerciseFileError, UnknownExerciseError
 from .feature_table import FEATURE_NAMES, SIDE, feature_key
 from ..landmarks import JOINT_NAMES
-from ..toml_reader import tomllib
+from ..toml_reader import read_toml
+from ..user_folders import package_data_dir
 
 VIEWS = ("side", "front", "any")
 # where the person is while doing it: the page's picker groups the exercises by it
@@ -56,10 +56,7 @@ _CODE = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
 
 def default_exercise_dir() -> Path:
     """The exercise files shipped inside the package (posecheck/exercises/), or $POSECHECK_EXERCISES."""
-    env = os.environ.get("POSECHECK_EXERCISES")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[1] / "exercises"
+    return package_data_dir("exercises", "POSECHECK_EXERCISES")
 
 
 @dataclass(frozen=True)
@@ -416,13 +413,7 @@ def parse_exercise(path: str, data: dict) -> Exercise:
 
 def load_exercise_file(path: str | Path) -> Exercise:
     path = str(path)
-    try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ExerciseFileError(f"{path}: not valid TOML ({exc}).") from None
-    except OSError as exc:
-        raise ExerciseFileError(f"{path}: cannot be read ({exc.strerror}).") from None
+    data = read_toml(path, ExerciseFileError)
     return parse_exercise(path, data)
 
 

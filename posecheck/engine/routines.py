@@ -27,7 +27,6 @@ naming the file and the field; load_routines() keeps the good files and reports 
 
 from __future__ import annotations
 
-import os
 import re
 import string
 from dataclasses import dataclass
@@ -35,7 +34,8 @@ from pathlib import Path
 
 from ..errors import ExerciseFileError, RoutineFileError
 from ..landmarks import SIDES
-from ..toml_reader import tomllib
+from ..toml_reader import read_toml
+from ..user_folders import package_data_dir
 from .exercises import ExerciseLibrary, _Reader
 
 BOTH = "both"
@@ -61,10 +61,7 @@ DEFAULT_WORDS = {
 
 def default_routine_dir() -> Path:
     """The routine files shipped inside the package (posecheck/routines/), or $POSECHECK_ROUTINES."""
-    env = os.environ.get("POSECHECK_ROUTINES")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[1] / "routines"
+    return package_data_dir("routines", "POSECHECK_ROUTINES")
 
 
 @dataclass(frozen=True)
@@ -183,13 +180,7 @@ def parse_routine(path: str, data: dict, library: ExerciseLibrary) -> Routine:
 
 def load_routine_file(path: str | Path, library: ExerciseLibrary) -> Routine:
     path = str(path)
-    try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise RoutineFileError(f"{path}: not valid TOML ({exc}).") from None
-    except OSError as exc:
-        raise RoutineFileError(f"{path}: cannot be read ({exc.strerror}).") from None
+    data = read_toml(path, RoutineFileError)
     return parse_routine(path, data, library)
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import PosecheckError
+from ..user_folders import configured_path, user_data_dir
 
 MODEL_NAMES = ("lite", "full", "heavy")
 MODEL_DIR_ENV = "POSECHECK_MODEL_DIR"
@@ -56,18 +57,7 @@ def built_file_name(name: str) -> str:
 
 def user_model_dir() -> Path:
     """POSECHECK_MODEL_DIR if set, else `models` in the platform's user data folder."""
-    configured = os.environ.get(MODEL_DIR_ENV, "").strip()
-    if configured:
-        return Path(configured).expanduser()
-    home = Path.home()
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or home / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = home / "Library" / "Application Support"
-    else:
-        xdg = os.environ.get("XDG_DATA_HOME", "").strip()
-        base = Path(xdg) if xdg and os.path.isabs(xdg) else home / ".local" / "share"
-    return base / "posecheck" / "models"
+    return configured_path(MODEL_DIR_ENV) or user_data_dir() / "models"
 
 
 def built_model_dir() -> Path:

@@ -25,7 +25,6 @@ import json
 import os
 import socket
 import sqlite3
-import sys
 import threading
 import time
 import uuid
@@ -34,6 +33,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import HistoryError
+from ..user_folders import configured_path, user_data_dir
 from ..engine.records import ABANDONED, FINISHED, IN_PROGRESS, INTERRUPTED, SOURCE_LIVE, RepSummary, SessionRecord, SetRecord
 
 ENV_VAR = "POSECHECK_HISTORY"
@@ -117,18 +117,7 @@ _PROCESS_TOKEN = uuid.uuid4().hex  # tells this process from an earlier one with
 
 def default_history_path() -> Path:
     """POSECHECK_HISTORY if set, else history.sqlite3 in the platform's user data folder."""
-    configured = os.environ.get(ENV_VAR, "").strip()
-    if configured:
-        return Path(configured).expanduser()
-    home = Path.home()
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or home / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = home / "Library" / "Application Support"
-    else:
-        xdg = os.environ.get("XDG_DATA_HOME", "").strip()
-        base = Path(xdg) if xdg and os.path.isabs(xdg) else home / ".local" / "share"
-    return base / "posecheck" / FILE_NAME
+    return configured_path(ENV_VAR) or user_data_dir() / FILE_NAME
 
 
 def _writer_id() -> str:

@@ -100,13 +100,19 @@ def routine_board_html(snap: LiveSnapshot, playing: bool) -> str | None:
         parts.append(f'<div class="pc-done">Done so far: {r.total_reps} reps</div>')
     else:
         title = "Routine done" if r.state == ROUTINE_DONE else "Routine ended"
-        parts.append(f'<div class="pc-set">{title}: {html.escape(r.name)}</div>')
-        parts.append(f'<div class="pc-big">{r.total_reps} reps</div>')
-        parts.append(routine_summary_html(r.results))
-        if r.state == ROUTINE_STOPPED and playing:
-            parts.append('<div class="pc-cue">Press New session to start again.</div>')
+        parts += _ended(f"{title}: {html.escape(r.name)}", r.total_reps,
+                        routine_summary_html(r.results), r.state == ROUTINE_STOPPED and playing)
     parts.append("</div>")
     return "".join(parts)
+
+
+def _ended(title: str, total_reps: int, summary: str, ask_again: bool) -> list[str]:
+    """The board at the end of a session or routine: what was done, and how to go again."""
+    parts = [f'<div class="pc-set">{title}</div>', f'<div class="pc-big">{total_reps} reps</div>',
+             summary]
+    if ask_again:
+        parts.append('<div class="pc-cue">Press New session to start again.</div>')
+    return parts
 
 
 # What the page says about the camera, fitted to the moment (after a deliberate Stop it said
@@ -158,11 +164,7 @@ def board_html(snap: LiveSnapshot, playing: bool, starting: bool = False) -> str
         return "".join(parts)
     if st.state in (DONE, STOPPED):
         title = "All sets done" if st.state == DONE else "Session ended"
-        parts.append(f'<div class="pc-set">{title}</div>')
-        parts.append(f'<div class="pc-big">{st.total_reps} reps</div>')
-        parts.append(summary_html(st.sets))
-        if st.state == STOPPED and playing:
-            parts.append('<div class="pc-cue">Press New session to start again.</div>')
+        parts += _ended(title, st.total_reps, summary_html(st.sets), st.state == STOPPED and playing)
         parts.append("</div>")
         return "".join(parts)
     target = f" / {st.target}" if st.target else ""
