@@ -219,6 +219,16 @@ class _Reader:
             raise self.fail(key, f"must be one of {', '.join(choices)}, not {value!r}.")
         return value
 
+    def file_id(self) -> str:
+        """The file's `id`: lower_snake_case, and the file's own name."""
+        value = self.get("id", str)
+        if not _ID.match(value):
+            raise self.fail("id", f"{value!r} must be lower_snake_case.")
+        stem = Path(self.path).stem
+        if stem != value:
+            raise self.fail("id", f"is {value!r} but the file is named {stem}.toml.")
+        return value
+
     def pair(self, key: str) -> tuple[float, float]:
         """[low, high]: two numbers, low below high."""
         self.used.add(key)
@@ -353,12 +363,7 @@ def _speech(r: _Reader, prescription: Prescription, sided: bool) -> Speech:
 
 def parse_exercise(path: str, data: dict) -> Exercise:
     r = _Reader(path, data)
-    ex_id = r.get("id", str)
-    if not _ID.match(ex_id):
-        raise r.fail("id", f"{ex_id!r} must be lower_snake_case.")
-    stem = Path(path).stem
-    if stem != ex_id:
-        raise r.fail("id", f"is {ex_id!r} but the file is named {stem}.toml.")
+    ex_id = r.file_id()
     view = r.get("view", str, choices=VIEWS)
     needs = tuple(r.get("needs", list))
     for joint in needs:

@@ -27,7 +27,6 @@ naming the file and the field; load_routines() keeps the good files and reports 
 
 from __future__ import annotations
 
-import re
 import string
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +38,6 @@ from ..user_folders import package_data_dir
 from .exercises import ExerciseLibrary, _Reader
 
 BOTH = "both"
-_ID = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
 MAX_SETS = 10
 MAX_REPS = 50
 # between exercises: long enough to read the next exercise's name, hear how to face the camera
@@ -157,12 +155,7 @@ def _words(r: _RoutineReader) -> dict[str, str]:
 
 def parse_routine(path: str, data: dict, library: ExerciseLibrary) -> Routine:
     r = _RoutineReader(path, data)
-    routine_id = r.get("id", str)
-    if not _ID.match(routine_id):
-        raise r.fail("id", f"{routine_id!r} must be lower_snake_case.")
-    stem = Path(path).stem
-    if stem != routine_id:
-        raise r.fail("id", f"is {routine_id!r} but the file is named {stem}.toml.")
+    routine_id = r.file_id()
     raw = r.table.get("steps")
     r.used.add("steps")
     if not isinstance(raw, list) or not raw or not all(isinstance(s, dict) for s in raw):
