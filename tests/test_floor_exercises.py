@@ -57,6 +57,61 @@ def test_a_bridge_seen_from_the_head_or_feet_asks_to_turn(library):
     assert state.reps == 0 and "wrong_view" in seen.fault_counts
 
 
+# ---- the waist lift goes with the breath -----------------------------------------------------
+
+def test_the_bridge_shows_a_slow_breath_pace_while_counting(library):
+    """Issue 15: the lying waist lift goes with the breath; the board shows a 3 s in, 3 s out
+    pace from the set's start, in the exercise's own words, and nothing outside counting."""
+    from posecheck.engine.exercise_engine import ExerciseEngine
+    from posecheck.engine.session import COUNTING, Session, SessionPlan
+    from posecheck.run.live import LiveSnapshot
+    from posecheck.web import board
+
+    ex = library.get("glute_bridge")
+    assert (ex.prescription.breath_in_s, ex.prescription.breath_out_s) == (3.0, 3.0)
+    frames = poses(synth.supine, LYING, reps(BRIDGE, LYING, 3, down_s=3.0, hold_s=0.2, up_s=3.0))
+    engine, session = ExerciseEngine(ex), Session(ex, SessionPlan.live(ex, target_reps=8, sets=1))
+    paces = []
+    for t, pose in frames:
+        session.update(engine.update(pose, t))
+        status = session.status(t)
+        paces.append((t, status.state, status.breath))
+    counting = [(t, b) for t, state, b in paces if state == COUNTING]
+    assert counting and all(b is not None for _, b in counting)
+    assert all(b is None for _, state, b in paces if state != COUNTING)
+    t0 = counting[0][0]
+    for t, b in counting:  # in for 3 s, out for 3 s, again
+        assert b.phase == ("in" if (t - t0) % 6.0 < 3.0 - 1e-6 else "out"), (t, b)
+        assert 0.0 <= b.fraction <= 1.0
+        assert b.words == (ex.speech.breathe_in if b.phase == "in" else ex.speech.breathe_out)
+    shown = board.board_html(LiveSnapshot("glute_bridge", session=session.status(t0 + 1.5),
+                                          t=t0 + 1.5), True)
+    assert "Breathe in - lift your hips" in shown and "width:50%" in shown
+    # an exercise without a pace shows none
+    other = Session(library.get("good_morning"), SessionPlan.live(library.get("good_morning")))
+    assert other.status(0.0).breath is None
+
+
+def test_a_breath_pace_needs_both_halves_and_its_words(library, tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from posecheck.engine.exercises import load_exercise_file
+    from posecheck.errors import ExerciseFileError
+
+    src = Path(library.get("glute_bridge").source)
+    path = tmp_path / "glute_bridge.toml"
+    text = src.read_text()
+    path.write_text(text.replace("breath_out_s = 3.0\n", ""))
+    with pytest.raises(ExerciseFileError, match="breath_in_s"):
+        load_exercise_file(path)
+    path.write_text(text.replace('breathe_out = "Breathe out - lower slowly"\n', ""))
+    with pytest.raises(ExerciseFileError, match="breathe_out"):
+        load_exercise_file(path)
+    shutil.copy(src, path)
+    assert load_exercise_file(path).prescription.breath_paced
+
+
 # ---- a hold-type exercise: the unit is a 5-s hold -------------------------------------------
 KNEEL = {"squeeze": 0.0, "lean": 0.0}
 SQUEEZE = {"squeeze": 14.0}

@@ -108,6 +108,13 @@ class Prescription:
     tempo: str
     per_side: bool
     unit: str = REPS_UNIT  # REPS_UNIT or HOLD_UNIT (each rep is a hold of hold_s seconds)
+    # a movement that goes with the breath: the session shows a slow pace, in then out (0: none)
+    breath_in_s: float = 0.0
+    breath_out_s: float = 0.0
+
+    @property
+    def breath_paced(self) -> bool:
+        return self.breath_in_s > 0
 
 
 # What each session word may fill in when it is said: "{n}" becomes the rep number, etc.
@@ -120,6 +127,8 @@ SPEECH_FIELDS: dict[str, frozenset[str]] = {
     "release": frozenset(),
     "switch_side": frozenset({"side"}),
     "wrong_side": frozenset({"side"}),
+    "breathe_in": frozenset(),
+    "breathe_out": frozenset(),
 }
 
 
@@ -128,7 +137,9 @@ class Speech:
     """The words a session says besides the cues (which are said exactly as written).
 
     hold/release exist when the prescription has a hold or a pause at the working end;
-    switch_side/wrong_side when the exercise is done one side at a time."""
+    switch_side/wrong_side when the exercise is done one side at a time; breathe_in/breathe_out
+    (shown with the pace, not said: a word every 3 s would drown the counts) when the
+    prescription gives a breath pace."""
 
     rep: str  # after each counted rep: {n}
     rest: str  # a set is done and the rest begins: {seconds}
@@ -138,6 +149,8 @@ class Speech:
     release: str | None = None  # held long enough: come back
     switch_side: str | None = None  # the next set is for the other side: {side}
     wrong_side: str | None = None  # a rep with the side this set is not for: {side}
+    breathe_in: str | None = None  # the pace's in-breath, and what moves with it
+    breathe_out: str | None = None  # the pace's out-breath
 
     def say(self, key: str, **values) -> str:
         return getattr(self, key).format(**values)
@@ -334,6 +347,9 @@ def _speech(r: _Reader, prescription: Prescription, sided: bool) -> Speech:
     if sided:
         needed |= {"switch_side", "wrong_side"}
         allowed |= {"switch_side", "wrong_side"}
+    if prescription.breath_paced:
+        needed |= {"breathe_in", "breathe_out"}
+        allowed |= {"breathe_in", "breathe_out"}
     words: dict[str, str] = {}
     for key in SPEECH_FIELDS:
         if key not in r.table:
@@ -342,6 +358,7 @@ def _speech(r: _Reader, prescription: Prescription, sided: bool) -> Speech:
             continue
         if key not in allowed:
             why = ("the prescription has no hold_s or pause_s" if key in ("hold", "release")
+                   else "the prescription has no breath pace" if key.startswith("breathe")
                    else "the rep is not sided")
             raise r.fail(key, f"is never said: {why}.")
         text = r.get(key, str)
@@ -385,7 +402,11 @@ def parse_exercise(path: str, data: dict) -> Exercise:
         reps_min=p.get("reps_min", int), reps_max=p.get("reps_max", int), sets=p.get("sets", int),
         hold_s=p.get("hold_s", float, 0.0), pause_s=p.get("pause_s", float, 0.0),
         rest_s=p.get("rest_s", float, 60.0), tempo=p.get("tempo", str),
-        per_side=p.get("per_side", bool, False), unit=p.get("unit", str, REPS_UNIT, choices=UNITS))
+        per_side=p.get("per_side", bool, False), unit=p.get("unit", str, REPS_UNIT, choices=UNITS),
+        breath_in_s=p.get("breath_in_s", float, 0.0), breath_out_s=p.get("breath_out_s", float, 0.0))
+    if (prescription.breath_in_s > 0) != (prescription.breath_out_s > 0) \
+            or min(prescription.breath_in_s, prescription.breath_out_s) < 0:
+        raise p.fail("breath_in_s", "and breath_out_s go together: both above 0 (a pace) or neither.")
     if not 1 <= prescription.reps_min <= prescription.reps_max or prescription.sets < 1:
         raise p.fail("reps_min", "must be at least 1 and no more than reps_max; sets at least 1.")
     if prescription.unit == HOLD_UNIT:

@@ -129,6 +129,16 @@ class SessionStatus:
     rest_left_s: float | None
     total_reps: int
     sets: tuple[SetRecord, ...]  # finished (or cut short) sets so far
+    breath: BreathPace | None = None  # while counting a breath-paced exercise
+
+
+@dataclass(frozen=True)
+class BreathPace:
+    """Where the shown breath pace is: in or out, how far through it (0..1), and its words."""
+
+    phase: str  # "in" or "out"
+    fraction: float
+    words: str
 
 
 @dataclass(frozen=True)
@@ -212,11 +222,23 @@ class Session:
         if cur is not None and self.plan.hold_s > 0 and self._held > 0:
             hold = min(1.0, self._held / self.plan.hold_s)
         rest = max(0.0, self._rest_until - t) if self.state == REST and self._rest_until else None
+        breath = self._breath(t) if self.state == COUNTING and cur is not None else None
         return SessionStatus(
             state=self.state, round=max(1, rnd), rounds=max(1, rounds),
             side=cur.side if cur else side, reps=len(cur.reps) if cur else 0,
             target=self.plan.target_reps, partial_reps=cur.partial_reps if cur else 0,
-            hold=hold, rest_left_s=rest, total_reps=self.total_reps, sets=tuple(self.sets))
+            hold=hold, rest_left_s=rest, total_reps=self.total_reps, sets=tuple(self.sets),
+            breath=breath)
+
+    def _breath(self, t: float) -> BreathPace | None:
+        """The slow pace a breath-paced movement goes with, from the set's start: in, then out."""
+        p, words = self.exercise.prescription, self.exercise.speech
+        if not p.breath_paced:
+            return None
+        into = (t - self._current.started_s) % (p.breath_in_s + p.breath_out_s)
+        if into < p.breath_in_s:
+            return BreathPace("in", into / p.breath_in_s, words.breathe_in or "")
+        return BreathPace("out", (into - p.breath_in_s) / p.breath_out_s, words.breathe_out or "")
 
     # ---- frames ------------------------------------------------------------------------
     def update(self, state: EngineState) -> SessionStep:

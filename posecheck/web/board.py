@@ -125,6 +125,14 @@ CAMERA_LOST = ("The camera stopped sending video. Check that it is connected and
                "another program, then press Stop and Start again.")
 
 
+def breath_html(pace) -> str:
+    """The breath pace: its words, and a bar that fills with the in-breath and empties with the
+    out-breath (words first: the bar alone would be colour and shape only)."""
+    filled = pace.fraction if pace.phase == "in" else 1.0 - pace.fraction
+    return (f'<div class="pc-breath">{html.escape(pace.words)}'
+            f'<div class="pc-breath-bar"><div style="width:{100 * filled:.0f}%"></div></div></div>')
+
+
 def range_words(range_deg: float, target_deg: float) -> str:
     """The last rep against its target, as the board says it: "Range 18 of 25 deg"."""
     return f"Range {range_deg:.0f} of {target_deg:.0f} deg"
@@ -178,6 +186,8 @@ def board_html(snap: LiveSnapshot, playing: bool, starting: bool = False) -> str
             parts.append(ring_svg(st.hold))
         if st.reps and snap.last_range is not None:
             parts.append(f'<div class="pc-range">{range_words(*snap.last_range)}</div>')
+        if st.breath is not None:
+            parts.append(breath_html(st.breath))
     else:  # setting up
         parts.append(f'<div class="pc-big">Rep 0{target}</div>')
         if playing:
@@ -200,6 +210,9 @@ CSS = """
 .pc-done {font-size: 1.4rem; color: #555}
 .pc-routine {font-size: 1.3rem; font-weight: 700; color: #555}
 .pc-range {font-size: 1.6rem; font-weight: 700; color: #1b5e20}
+.pc-breath {font-size: 1.6rem; font-weight: 700; color: #0d47a1}
+.pc-breath-bar {height: 0.6em; background: #dbe7f5; border-radius: 0.3em; margin-top: 0.15em}
+.pc-breath-bar div {height: 100%; background: #1565c0; border-radius: 0.3em}
 .pc-ring {display: block; margin: 0.2em 0}
 .pc-summary {font-size: 1.3rem; border-collapse: collapse; margin-top: 0.5em}
 .pc-summary td, .pc-summary th {padding: 0.2em 0.8em; border-bottom: 1px solid #ccc}
