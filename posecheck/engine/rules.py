@@ -112,6 +112,7 @@ class _RepInProgress:
     reach: float  # the excursion that makes it a rep, fixed when it began
     samples: list[tuple[float, float]] = field(default_factory=list)
     peak_excursion: float = 0.0
+    back_since: float | None = None  # when the rep first looked back at the start, in a row
     reached_working: bool = False
     faults: list[str] = field(default_factory=list)
     windows: dict[str, list[_Accumulator]] = field(default_factory=dict)
@@ -426,8 +427,12 @@ class RepCounter:
         self._feed(rep.windows["rep"], all_values, t, events, rep)
         if self.phase == WORKING:
             self._feed(rep.windows[WORKING], all_values, t, events, rep)
-        back = (exc < max(r.floor * RETURN_SHARE, RETURN_PEAK_SHARE * rep.peak_excursion)
-                or (still and exc < SETTLED_SHARE * rep.peak_excursion))
+        back_now = (exc < max(r.floor * RETURN_SHARE, RETURN_PEAK_SHARE * rep.peak_excursion)
+                    or (still and exc < SETTLED_SHARE * rep.peak_excursion))
+        # Back on two samples in a row: the Tasks backend's skeleton reads one frame of a held
+        # press-up at -263 deg now and then (palfit cobra), which ended the rep in the middle.
+        back = back_now and rep.back_since is not None
+        rep.back_since = (rep.back_since if rep.back_since is not None else t) if back_now else None
         if self.phase == MOVING:
             if exc >= rep.reach:
                 self.phase = WORKING
