@@ -8,8 +8,12 @@ Where the weights come from (models/NOTICE says the same):
   (pose_landmark_full.tflite) are in the mediapipe 0.10.21 wheel, fetched with `pip download`
   (no install: any Python can fetch the cp312 manylinux wheel, and its model files are the same
   on every platform); the wheel and both files are checked against their sha256;
-- the lite landmark model is not in any wheel (mediapipe downloaded it at run time); it ships in
-  models/pose_landmark_lite.tflite, a copy of the file in google-ai-edge/mediapipe.
+- the lite landmark model is not in any wheel (mediapipe downloaded it at run time), and its
+  licence as a file here is not established, so the repository does not carry it: the build
+  reads it from the data folder ($POSECHECK_DATA, else ../shared/data beside this tree),
+  models/pose_landmark_lite.tflite, checked against its sha256. Where that folder has no such
+  file only the full bundle is built, and lite is Google's pose_landmarker_lite.task put in
+  the user's model folder (README, "Pose backends").
 
 The Tasks API refuses the landmark models as they are ("it requires specifying
 NormalizationOptions metadata"): the legacy graph fed them pixels scaled to 0..1, which Tasks
@@ -51,9 +55,22 @@ DETECTOR = ("mediapipe/modules/pose_detection/pose_detection.tflite",
 LANDMARKS = {
     "full": ("mediapipe/modules/pose_landmark/pose_landmark_full.tflite",
              "e9a5c5cb17f736fafd4c2ec1da3b3d331d6edbe8a0d32395855aeb2cdfd64b9f"),
-    "lite": (str(REPO / "models" / "pose_landmark_lite.tflite"),
+    "lite": ("models/pose_landmark_lite.tflite",  # in the data folder (data_folder())
              "f17bfbecadb61c3be1baa8b8d851cc6619c870a87167b32848ad20db306b9d61"),
 }
+
+
+def data_folder() -> Path:
+    """Where weights not carried by this repository are read from: $POSECHECK_DATA, as the
+    tests take it, else ../shared/data beside this tree."""
+    return Path(os.environ.get("POSECHECK_DATA") or REPO.parent / "shared" / "data")
+
+
+def buildable() -> list[str]:
+    """The bundles whose weights are on this machine: full always (from the wheel), lite where
+    the data folder has its landmark model."""
+    return [name for name, (where, _) in sorted(LANDMARKS.items())
+            if where.startswith("mediapipe/") or (data_folder() / where).is_file()]
 SCHEMA = "mediapipe/tasks/metadata/schema_py_generated.py"
 METADATA_SCHEMA = "mediapipe/tasks/metadata/metadata_schema_py_generated.py"
 
@@ -187,7 +204,14 @@ def build(names: list[str], wheel: Path) -> dict[str, bytes]:
     bundles = {}
     for name in names:
         where, want = LANDMARKS[name]
-        raw = landmark_files[name] if name in landmark_files else Path(where).read_bytes()
+        if name in landmark_files:
+            raw = landmark_files[name]
+        else:
+            where = str(data_folder() / where)
+            if not Path(where).is_file():
+                raise BuildError(f"the {name} landmark model is not at {where} (set POSECHECK_DATA "
+                                 "to the folder that has models/, or leave it out).")
+            raw = Path(where).read_bytes()
         landmarks = with_image_metadata(checked(raw, want, where), schema, meta,
                                         f"pose_landmark_{name}")
         bundles[name] = bundle({BUNDLE_DETECTOR: detector, BUNDLE_LANDMARKS: landmarks})
@@ -203,14 +227,20 @@ def main(argv: list[str] | None = None) -> int:
                         default=Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
                         / "posecheck",
                         help="where the downloaded wheel is kept (default: %(default)s)")
-    parser.add_argument("--models", nargs="+", choices=sorted(models.BUILT),
-                        default=sorted(models.BUILT))
+    parser.add_argument("--models", nargs="+", choices=sorted(models.BUILT), default=None,
+                        help="default: every one whose weights are here (full; lite where the "
+                             "data folder has them)")
     parser.add_argument("--print-sha256", action="store_true",
                         help="print what was built and do not compare it with BUILT")
     args = parser.parse_args(argv)
     try:
+        names = args.models or buildable()
+        for name in sorted(set(models.BUILT) - set(names)):
+            print(f"build_pose_models: no {name} bundle: its weights are not in {data_folder()} "
+                  f"(put Google's {models.official_file_name(name)} in {models.user_model_dir()} "
+                  "to use it).", file=sys.stderr)
         wheel = args.wheel or fetch_wheel(args.cache)
-        bundles = build(args.models, wheel)
+        bundles = build(names, wheel)
         args.into.mkdir(parents=True, exist_ok=True)
         for name, data in bundles.items():
             digest = sha256(data)

@@ -37,9 +37,11 @@ if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
 fi
 # The tasks backend's model bundles, built from the Apache-2.0 weights in the mediapipe 0.10.21
 # wheel (fetched with pip, like every other package) into .venv/share/posecheck/models; rebuilt
-# only when the build or its inputs change (models/NOTICE says where the weights come from).
+# only when the build or its inputs change (models/NOTICE says where the weights come from; the
+# lite weights are read from the data folder, ../shared/data or $POSECHECK_DATA, when it has them).
 models_stamp=.venv/.posecheck-models
-models_want=$(cat scripts/build_pose_models.py posecheck/pose/models.py models/pose_landmark_lite.tflite | sha256sum | cut -d' ' -f1)
+lite_weights="${POSECHECK_DATA:-../shared/data}/models/pose_landmark_lite.tflite"
+models_want=$( (cat scripts/build_pose_models.py posecheck/pose/models.py; cat "$lite_weights" 2>/dev/null || echo "no lite weights") | sha256sum | cut -d' ' -f1)
 if [[ ! -f $models_stamp || $(cat "$models_stamp") != "$models_want" ]]; then
   .venv/bin/python scripts/build_pose_models.py > /dev/null
   echo "$models_want" > "$models_stamp"

@@ -85,10 +85,18 @@ def _build_script():
     return module
 
 
-def test_the_build_is_byte_reproducible_and_gives_the_recorded_bundles(tmp_path):
-    build = _build_script()
+def _wheel(build):
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "posecheck"
-    wheel = build.fetch_wheel(cache)  # set-up fetched it already; pip's cache otherwise
+    return build.fetch_wheel(cache)  # set-up fetched it already; pip's cache otherwise
+
+
+def test_the_build_is_byte_reproducible_and_gives_the_recorded_bundles(tmp_path, data_dir,
+                                                                       monkeypatch):
+    """The lite weights come from the data folder (the repository does not carry them)."""
+    monkeypatch.setenv("POSECHECK_DATA", str(data_dir))
+    build = _build_script()
+    assert build.buildable() == ["full", "lite"]
+    wheel = _wheel(build)
     first, second = build.build(["lite", "full"], wheel), build.build(["lite", "full"], wheel)
     assert first == second
     for name, data in first.items():
@@ -100,6 +108,21 @@ def test_the_build_is_byte_reproducible_and_gives_the_recorded_bundles(tmp_path)
             for info in zf.infolist():
                 assert info.compress_type == zipfile.ZIP_STORED and info.date_time == (1980, 1, 1, 0, 0, 0)
                 assert (info.header_offset + 30 + len(info.filename)) % 4 == 0  # mediapipe maps them
+
+
+def test_without_the_lite_weights_the_build_makes_full_and_says_how_to_get_lite(tmp_path,
+                                                                              monkeypatch, capsys):
+    monkeypatch.setenv("POSECHECK_DATA", str(tmp_path / "no-data"))
+    monkeypatch.setenv(models.MODEL_DIR_ENV, str(tmp_path / "user"))
+    build = _build_script()
+    assert build.buildable() == ["full"]
+    assert build.main(["--into", str(tmp_path / "built"), "--wheel", str(_wheel(build))]) == 0
+    assert [p.name for p in (tmp_path / "built").iterdir()] == ["posecheck_pose_full.task"]
+    said = capsys.readouterr().err
+    assert "no lite bundle" in said and "pose_landmarker_lite.task" in said
+    assert build.main(["--into", str(tmp_path / "built"), "--wheel", str(_wheel(build)),
+                       "--models", "lite"]) == 1
+    assert "the lite landmark model is not at" in capsys.readouterr().err
 
 
 def test_the_environment_and_the_flags_choose_the_backend(monkeypatch, tmp_path):

@@ -8,7 +8,7 @@ model name (lite, full, heavy) posecheck looks, in this order, at:
    Google's published `pose_landmarker_<name>.task`, downloaded once by the user; it must match
    the official file's sha256, so a cut-off download is told, not half-loaded;
 3. the bundle scripts/build_pose_models.py built at set-up from the Apache-2.0 weights in the
-   mediapipe 0.10.21 wheel (and, for lite, models/pose_landmark_lite.tflite in the source tree),
+   mediapipe 0.10.21 wheel (and, for lite, models/pose_landmark_lite.tflite in the data folder),
    in `<python prefix>/share/posecheck/models`; its sha256 is recorded below (the build is
    byte-reproducible) and checked too.
 
@@ -116,8 +116,8 @@ def find_model(model: str) -> ModelFile:
                     f"{built} is not the bundle set-up builds (its sha256 differs): run "
                     "`bash scripts/setup.sh` again, or `python scripts/build_pose_models.py`.")
             return ModelFile(built, model, "built")
-        hint = ("run `bash scripts/setup.sh` (it builds the lite and full models), or put "
-                f"Google's {official.name} in {official.parent}")
+        hint = ("run `bash scripts/setup.sh` (it builds the full model, and the lite one where the "
+                f"data folder has its weights), or put Google's {official.name} in {official.parent}")
     else:
         hint = f"put Google's {official.name} in {official.parent}"
     raise PosecheckError(f"The {model} pose model is not on this machine: {hint}.")
