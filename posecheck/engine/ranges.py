@@ -133,7 +133,6 @@ class StartTracker:
 
     def __init__(self, rule: RepRule):
         self.low, self.high = rule.start_range
-        self.tolerance = STILL_SPREAD
         self._window: deque[tuple[float, float]] = deque()
         self.reset()
 
@@ -164,12 +163,12 @@ class StartTracker:
         first = next(i for i in range(len(window) - 1, -1, -1)
                      if window[i][0] <= t - START_STILL_S or i == 0)
         recent = [x for _, x in list(window)[first:]]
-        if t - window[first][0] < START_STILL_S - 1e-6 or max(recent) - min(recent) > self.tolerance:
+        if t - window[first][0] < START_STILL_S - 1e-6 or max(recent) - min(recent) > STILL_SPREAD:
             return
         candidate = statistics.median(recent)
         if self.value is None or candidate < self.value:
             self.value = candidate
             return
         values = [x for _, x in window]
-        if t - window[0][0] >= SETTLE_S - 1e-6 and max(values) - min(values) <= self.tolerance:
+        if t - window[0][0] >= SETTLE_S - 1e-6 and max(values) - min(values) <= STILL_SPREAD:
             self.value = statistics.median(values)

@@ -113,7 +113,6 @@ class _RepInProgress:
     samples: list[tuple[float, float]] = field(default_factory=list)
     peak_excursion: float = 0.0
     back_since: float | None = None  # when the rep first looked back at the start, in a row
-    reached_working: bool = False
     faults: list[str] = field(default_factory=list)
     windows: dict[str, list[_Accumulator]] = field(default_factory=dict)
 
@@ -436,7 +435,6 @@ class RepCounter:
         if self.phase == MOVING:
             if exc >= rep.reach:
                 self.phase = WORKING
-                rep.reached_working = True
                 self._feed(rep.windows[WORKING], all_values, t, events, rep)
             elif back:
                 self._end_partial(t, events)
