@@ -10,6 +10,7 @@ import streamlit as st
 
 from ..errors import HistoryError
 from ..engine.exercises import Exercise, ExerciseLibrary, load_all
+from ..engine import pain
 from ..engine.routine_session import routine_stages
 from ..engine.routines import Routine, RoutineLibrary, load_routines
 from ..sinks.history_store import HistoryStore, default_history_path, sessions_csv
@@ -50,6 +51,14 @@ EXERCISES, ROUTINES = "Exercises", "Routines"
 
 def disclaimer() -> None:
     st.warning(DISCLAIMER, icon="⚠️")
+
+
+def see_a_professional() -> None:
+    """The red flags, always one click away in the sidebar (issue 16)."""
+    with st.expander(pain.SEE_A_PROFESSIONAL_TITLE, expanded=False):
+        head, *flags = pain.SEE_A_PROFESSIONAL
+        st.markdown(head + "\n" + "\n".join(f"- {flag}" for flag in flags))
+        st.caption(pain.NOT_A_DEVICE)
 
 
 def pose_model_line() -> None:
@@ -306,11 +315,35 @@ def _live_store_factory():
 
 
 def _toggle_camera(processor: live.LiveProcessor) -> None:
-    """The page's own Start/Stop (also the space bar)."""
+    """The page's own Start/Stop (also the space bar). Start asks how the back is (answered
+    or not, the session starts); Stop ends the session and asks again."""
     wanted = not st.session_state.get(CAMERA_KEY, False)
     st.session_state[CAMERA_KEY] = wanted
     st.session_state[STOPPED_KEY] = not wanted
     st.session_state[ENDS_AT_START_KEY] = processor.stream_ends
+    if wanted:
+        processor.start_checkin()
+    else:
+        processor.stop()
+
+
+PAIN_SKIP = {pain.BEFORE: "Skip", pain.AFTER: "Skip", pain.DURING: "Back"}
+
+
+def pain_question(processor: live.LiveProcessor, moment: str) -> None:
+    """The 0-10 scale as big buttons, one tap each (two rows beside the video: eleven in one
+    row would be 30 px wide in the board's column at 1366 px), and a way out."""
+    with st.container(key="pc_pain"):
+        asked = pain.HURTS_QUESTION if moment == pain.DURING else pain.QUESTION
+        st.markdown(f'<div class="pc-pain-q">{asked}</div>', unsafe_allow_html=True)
+        for row in (pain.SCALE[:6], pain.SCALE[6:]):
+            cols = st.columns(6, gap="small")
+            for col, score in zip(cols, row):
+                col.button(str(score), key=f"pain_{score}", width="stretch",
+                           on_click=processor.answer_pain, args=(moment, score))
+        cols[-1].button(PAIN_SKIP[moment], key="pain_skip", width="stretch",
+                        on_click=processor.answer_pain, args=(moment, None))
+        st.caption(pain.SCALE_ENDS)
 
 
 def _processor(ex: Exercise, plan: SessionPlan) -> live.LiveProcessor:
@@ -366,16 +399,30 @@ def _run_live(processor: live.LiveProcessor, muted: bool, info, start_stream,
     `info(wanted)` writes what to do under the video."""
     st.markdown(board.CSS, unsafe_allow_html=True)
     wanted = bool(st.session_state.get(CAMERA_KEY, False))
+    asked = processor.snapshot()
+    on_show = (asked.pain_question, asked.pain_stop)  # a change reruns the page to show it
     video, status = st.columns([3, 2])
     with video:
         with st.container(key="pc_video"):
             ctx = start_stream(processor, playing=wanted)
         info(wanted)
     with status:
-        # two keys, so the style can tell Start (green) from Stop (red); the word says it too
-        st.button("Stop" if wanted else "Start", key="stop" if wanted else "start",
-                  type="primary", shortcut="Space", width="stretch", on_click=_toggle_camera,
-                  args=(processor,), help="Starts or stops the camera and the session (space bar).")
+        # "It hurts" beside Stop while a session runs: always in reach, no room taken
+        hurts = wanted and not asked.pain_stop and asked.pain_question is None
+        start_col, hurts_col = (st.columns([3, 2], gap="small") if hurts
+                                else (st.container(), None))
+        with start_col:
+            # two keys, so the style can tell Start (green) from Stop (red); the word says it too
+            st.button("Stop" if wanted else "Start", key="stop" if wanted else "start",
+                      type="primary", shortcut="Space", width="stretch", on_click=_toggle_camera,
+                      args=(processor,),
+                      help="Starts or stops the camera and the session (space bar).")
+        if hurts_col is not None:
+            hurts_col.button("It hurts", key="pain_hurts", width="stretch",
+                             on_click=processor.it_hurts,
+                             help="Rate your pain now; if it is rising, the session stops.")
+        if asked.pain_question is not None:
+            pain_question(processor, asked.pain_question)
         shown = st.empty()
         message = st.empty()
         said_box = st.empty()
@@ -403,6 +450,8 @@ def _run_live(processor: live.LiveProcessor, muted: bool, info, start_stream,
     spoken = None
     while getattr(ctx.state, "playing", False):
         snap = processor.snapshot()
+        if (snap.pain_question, snap.pain_stop) != on_show:
+            st.rerun()  # a question to ask (or one answered), or the safety stop: redraw
         shown.markdown(board.board_html(snap, True), unsafe_allow_html=True)
         said = (snap.session_id, tuple(a.key for a in snap.said))
         if said != spoken:  # a new iframe only when there is something new to say
