@@ -182,3 +182,83 @@ def test_deleting_a_session_deletes_its_pain_scores(tmp_path):
     # secure_delete and the checkpoint leave no trace of the ratings in the files either
     leftovers = b"".join(p.read_bytes() for p in tmp_path.iterdir())
     assert b"[7]" not in leftovers and b"[8]" not in leftovers
+
+
+# ---- the History section ----------------------------------------------------------------------
+
+def test_history_rows_and_chart_carry_pain_before_and_after():
+    from posecheck.web import history_page as hv
+
+    calm = make_session(1, sets=[make_set(1, 8)], pain_before=4, pain_after=2)
+    stopped = make_session(2, sets=[make_set(1, 3)], pain_before=3, pain_after=6,
+                           pain_during=(4, 6), stopped_for_pain=True, status=ABANDONED)
+    never = make_session(3, sets=[make_set(1, 8)])
+    records = [never, stopped, calm]  # newest first, as the store gives them
+    rows = hv.session_rows(records)
+    assert [(r["Pain before"], r["Pain after"], r["Pain during"]) for r in rows] == [
+        (None, None, ""), (3, 6, "4, 6"), (4, 2, "")]
+    assert rows[1]["Status"] == "stopped for pain"
+    assert "Pain before" not in hv.session_rows([never])[0]  # nobody asked: no columns
+    frame = hv.pain_frame(records)
+    assert list(zip(frame["moment"], frame["pain"])) == [("before", 4), ("after", 2),
+                                                         ("before", 3), ("after", 6)]
+    spec = hv.pain_chart(records).to_dict()
+    assert spec["encoding"]["y"]["scale"]["domain"] == [0, 10]
+    assert hv.pain_chart([never]) is None
+
+
+def test_the_history_page_shows_the_pain_chart_and_columns(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+    from test_app import APP, texts
+
+    path = tmp_path / "history.sqlite3"
+    monkeypatch.setenv("POSECHECK_HISTORY", str(path))
+    with HistoryStore(path) as store:
+        for n, (before, after) in enumerate(((5, 3), (4, 2)), 1):
+            rec = make_session(n, sets=[make_set(1, 8)])
+            record_live(store, rec)
+            store.record_pain(rec.id, BEFORE, before)
+            store.record_pain(rec.id, AFTER, after)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["mode"] = "History"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.get("vega_lite_chart")) == 2  # progress, and pain
+    table = at.dataframe[0].value
+    assert list(table["Pain before"]) == [4, 5] and list(table["Pain after"]) == [2, 3]
+    # the note on when to see a professional is in the sidebar, on every section
+    assert any(e.label == pain.SEE_A_PROFESSIONAL_TITLE for e in at.sidebar.expander)
+    assert "bladder" in texts(at)
+
+
+def test_start_shows_the_scale_and_a_tap_answers_it(tmp_path, monkeypatch):
+    """On the page (AppTest, no WebRTC): Start brings the 0-10 scale; one tap answers and the
+    scale goes; "It hurts" stands beside Stop and brings it back."""
+    from types import SimpleNamespace
+
+    from streamlit.testing.v1 import AppTest
+    from test_app import APP
+
+    from posecheck.web import webrtc
+
+    monkeypatch.setenv("POSECHECK_HISTORY", str(tmp_path / "h.sqlite3"))
+    monkeypatch.setattr(webrtc, "start_stream", lambda processor, playing, key="live":
+                        SimpleNamespace(state=SimpleNamespace(playing=False)))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    keys = {b.key for b in at.button}
+    assert "start" in keys and "pain_hurts" not in keys and "pain_3" not in keys
+    at.button(key="start").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    keys = {b.key for b in at.button}
+    assert {f"pain_{n}" for n in range(11)} | {"pain_skip", "stop"} <= keys
+    assert pain.QUESTION in "".join(m.value for m in at.markdown)
+    at.button(key="pain_3").click().run()
+    processor = at.session_state["live_processor"]
+    assert processor._pain_before == 3 and processor.snapshot().pain_question is None
+    assert "pain_3" not in {b.key for b in at.button}
+    at.button(key="pain_hurts").click().run()
+    assert processor.snapshot().pain_question == DURING
+    assert {b.label for b in at.button if b.key == "pain_skip"} == {"Back"}
+    at.button(key="pain_skip").click().run()
+    assert processor.snapshot().pain_question is None and processor._pain_before == 3

@@ -543,6 +543,10 @@ def history_section() -> None:
     elif shown != ALL:
         records = [r for r in records if r.exercise_id == shown]
     st.altair_chart(history.progress_chart(records), width="content")
+    pain_chart = history.pain_chart(records)
+    if pain_chart is not None:
+        with st.container(key="pc_pain_chart"):
+            st.altair_chart(pain_chart, width="content")
     st.markdown(f"**Sessions** ({len(records)}, newest first)")
     st.dataframe(history.session_rows(records, routine_names), hide_index=True, width="stretch")
     st.download_button("Download these sessions (CSV, one row per rep)",
