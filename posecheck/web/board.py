@@ -156,6 +156,15 @@ def _idle_words(starting: bool) -> str:
     return "Waiting for the camera." if starting else "Press Start to begin."
 
 
+def session_over(snap: LiveSnapshot) -> bool:
+    """The session (a routine: the whole run) has ended: done, stopped, or stopped for pain."""
+    if snap.pain_stop:
+        return True
+    if snap.routine is not None:
+        return snap.routine.state in (ROUTINE_DONE, ROUTINE_STOPPED)
+    return snap.session is not None and snap.session.state in (DONE, STOPPED)
+
+
 def pain_stop_html(snap: LiveSnapshot) -> str:
     """The board once the safety stop fired: what to do, in the board's large type, then what
     was done (nothing, when the pain was too high to start)."""
@@ -226,7 +235,7 @@ CSS = """
 .pc-set {font-size: 2.5rem; font-weight: 700; color: #1d4e89}
 .pc-cue {font-size: 2.4rem; font-weight: 700; color: #b5179e; min-height: 3em}
 .pc-done {font-size: 1.4rem; color: #555}
-.pc-pain-stop {font-size: 1.7rem; font-weight: 600; color: #0b3d66; background: #e8f1fb;
+.pc-pain-stop {font-size: 1.4rem; font-weight: 600; color: #0b3d66; background: #e8f1fb;
   border-left: 0.4rem solid #1d4e89; padding: 0.4em 0.6em; margin: 0.3em 0}
 .pc-pain-q {font-size: 1.7rem; font-weight: 800; color: #0b3d66; margin: 0.2em 0}
 .pc-routine {font-size: 1.3rem; font-weight: 700; color: #555}

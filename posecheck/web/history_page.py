@@ -248,7 +248,7 @@ def pain_chart(records: list[SessionRecord], width: int = 520):
     return alt.Chart(data, title="Pain before and after (0-10)").mark_line(point=True).encode(
         x=alt.X("when:O", title=None, sort=order, axis=alt.Axis(labelAngle=-45)),
         y=alt.Y("pain:Q", title="pain (0 none, 10 worst)", scale=alt.Scale(domain=[0, 10])),
-        color=alt.Color("moment:N", title="pain", sort=["before", "after"],
+        color=alt.Color("moment:N", title=None, sort=["before", "after"],
                         scale=alt.Scale(domain=["before", "after"],
                                         range=["#1d4e89", "#e8871e"])),
         tooltip=[alt.Tooltip("when:N", title="started"), "exercise:N", "moment:N",

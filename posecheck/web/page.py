@@ -327,17 +327,24 @@ def _toggle_camera(processor: live.LiveProcessor) -> None:
         processor.stop()
 
 
+def _pain_view(snap: live.LiveSnapshot) -> tuple:
+    """What the pain controls show: the question, the safety stop's words, and whether the
+    session is over ("It hurts" is then gone: there is nothing left to stop)."""
+    return snap.pain_question, snap.pain_stop, board.session_over(snap)
+
+
 PAIN_SKIP = {pain.BEFORE: "Skip", pain.AFTER: "Skip", pain.DURING: "Back"}
 
 
 def pain_question(processor: live.LiveProcessor, moment: str) -> None:
-    """The 0-10 scale as big buttons, one tap each (two rows beside the video: eleven in one
-    row would be 30 px wide in the board's column at 1366 px), and a way out."""
+    """The 0-10 scale as big buttons, one tap each, and a way out: three rows of four beside
+    the video (the board's column is about 350 px wide at 1366x768: two rows of six made
+    45 px wide buttons and broke "Skip" over two lines)."""
     with st.container(key="pc_pain"):
         asked = pain.HURTS_QUESTION if moment == pain.DURING else pain.QUESTION
         st.markdown(f'<div class="pc-pain-q">{asked}</div>', unsafe_allow_html=True)
-        for row in (pain.SCALE[:6], pain.SCALE[6:]):
-            cols = st.columns(6, gap="small")
+        for row in (pain.SCALE[0:4], pain.SCALE[4:8], pain.SCALE[8:]):
+            cols = st.columns(4, gap="small")
             for col, score in zip(cols, row):
                 col.button(str(score), key=f"pain_{score}", width="stretch",
                            on_click=processor.answer_pain, args=(moment, score))
@@ -400,16 +407,19 @@ def _run_live(processor: live.LiveProcessor, muted: bool, info, start_stream,
     st.markdown(board.CSS, unsafe_allow_html=True)
     wanted = bool(st.session_state.get(CAMERA_KEY, False))
     asked = processor.snapshot()
-    on_show = (asked.pain_question, asked.pain_stop)  # a change reruns the page to show it
+    on_show = _pain_view(asked)  # a change reruns the page to show it
     video, status = st.columns([3, 2])
     with video:
         with st.container(key="pc_video"):
             ctx = start_stream(processor, playing=wanted)
         info(wanted)
     with status:
-        # "It hurts" beside Stop while a session runs: always in reach, no room taken
-        hurts = wanted and not asked.pain_stop and asked.pain_question is None
-        start_col, hurts_col = (st.columns([3, 2], gap="small") if hurts
+        # "It hurts" beside Stop while a session runs: always in reach, no room taken. The
+        # page's elements keep their places from run to run: while the camera runs the script
+        # never ends, so an element a rerun leaves out stays on screen, faded (an "It hurts"
+        # under the safety stop's words, in a browser test); st.empty() takes its place.
+        hurts = wanted and on_show == (None, "", False)
+        start_col, hurts_col = (st.columns([3, 2], gap="small") if wanted
                                 else (st.container(), None))
         with start_col:
             # two keys, so the style can tell Start (green) from Stop (red); the word says it too
@@ -417,12 +427,16 @@ def _run_live(processor: live.LiveProcessor, muted: bool, info, start_stream,
                       type="primary", shortcut="Space", width="stretch", on_click=_toggle_camera,
                       args=(processor,),
                       help="Starts or stops the camera and the session (space bar).")
-        if hurts_col is not None:
+        if hurts:
             hurts_col.button("It hurts", key="pain_hurts", width="stretch",
                              on_click=processor.it_hurts,
                              help="Rate your pain now; if it is rising, the session stops.")
+        elif hurts_col is not None:
+            hurts_col.empty()
         if asked.pain_question is not None:
             pain_question(processor, asked.pain_question)
+        else:
+            st.empty()
         shown = st.empty()
         message = st.empty()
         said_box = st.empty()
@@ -450,7 +464,7 @@ def _run_live(processor: live.LiveProcessor, muted: bool, info, start_stream,
     spoken = None
     while getattr(ctx.state, "playing", False):
         snap = processor.snapshot()
-        if (snap.pain_question, snap.pain_stop) != on_show:
+        if _pain_view(snap) != on_show:
             st.rerun()  # a question to ask (or one answered), or the safety stop: redraw
         shown.markdown(board.board_html(snap, True), unsafe_allow_html=True)
         said = (snap.session_id, tuple(a.key for a in snap.said))
