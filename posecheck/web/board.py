@@ -238,6 +238,7 @@ CSS = """
 .pc-pain-stop {font-size: 1.4rem; font-weight: 600; color: #0b3d66; background: #e8f1fb;
   border-left: 0.4rem solid #1d4e89; padding: 0.4em 0.6em; margin: 0.3em 0}
 .pc-pain-q {font-size: 1.7rem; font-weight: 800; color: #0b3d66; margin: 0.2em 0}
+.pc-pain-ends {font-size: 1rem; font-weight: 400; color: #444; margin-left: 0.5em}
 .pc-routine {font-size: 1.3rem; font-weight: 700; color: #555}
 .pc-range {font-size: 1.6rem; font-weight: 700; color: #1b5e20}
 .pc-breath {font-size: 1.6rem; font-weight: 700; color: #0d47a1}

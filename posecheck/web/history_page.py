@@ -18,7 +18,8 @@ STATUS_TEXT = {
     IN_PROGRESS: "in progress",
 }
 EMPTY_TEXT = ("No sessions yet. Each session is saved here as you go, set by set: the reps, "
-              "the range of motion, hold times and form cues - never video.")
+              "the range of motion, hold times, form cues and the pain ratings you give - never "
+              "video.")
 
 
 def started(rec: SessionRecord) -> datetime:

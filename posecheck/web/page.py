@@ -337,20 +337,20 @@ PAIN_SKIP = {pain.BEFORE: "Skip", pain.AFTER: "Skip", pain.DURING: "Back"}
 
 
 def pain_question(processor: live.LiveProcessor, moment: str) -> None:
-    """The 0-10 scale as big buttons, one tap each, and a way out: three rows of four beside
-    the video (the board's column is about 350 px wide at 1366x768: two rows of six made
-    45 px wide buttons and broke "Skip" over two lines)."""
+    """The 0-10 scale as big buttons, one tap each, and a way out, in one row across the page
+    above the video and the board. Measured at 1366x768: in the board's column (350 px wide)
+    two rows of six were 45 px wide buttons, three rows of four pushed the session's summary
+    130 px below the screen's edge after Stop; one row over the page is 110 px high."""
     with st.container(key="pc_pain"):
         asked = pain.HURTS_QUESTION if moment == pain.DURING else pain.QUESTION
-        st.markdown(f'<div class="pc-pain-q">{asked}</div>', unsafe_allow_html=True)
-        for row in (pain.SCALE[0:4], pain.SCALE[4:8], pain.SCALE[8:]):
-            cols = st.columns(4, gap="small")
-            for col, score in zip(cols, row):
-                col.button(str(score), key=f"pain_{score}", width="stretch",
-                           on_click=processor.answer_pain, args=(moment, score))
+        st.markdown(f'<div class="pc-pain-q">{asked} <span class="pc-pain-ends">'
+                    f'{pain.SCALE_ENDS}</span></div>', unsafe_allow_html=True)
+        cols = st.columns(len(pain.SCALE) + 1, gap="small")
+        for col, score in zip(cols, pain.SCALE):
+            col.button(str(score), key=f"pain_{score}", width="stretch",
+                       on_click=processor.answer_pain, args=(moment, score))
         cols[-1].button(PAIN_SKIP[moment], key="pain_skip", width="stretch",
                         on_click=processor.answer_pain, args=(moment, None))
-        st.caption(pain.SCALE_ENDS)
 
 
 def _processor(ex: Exercise, plan: SessionPlan) -> live.LiveProcessor:
@@ -408,6 +408,10 @@ def _run_live(processor: live.LiveProcessor, muted: bool, info, start_stream,
     wanted = bool(st.session_state.get(CAMERA_KEY, False))
     asked = processor.snapshot()
     on_show = _pain_view(asked)  # a change reruns the page to show it
+    if asked.pain_question is not None:
+        pain_question(processor, asked.pain_question)
+    else:
+        st.empty()  # the question's place (see below: elements keep their places)
     video, status = st.columns([3, 2])
     with video:
         with st.container(key="pc_video"):
@@ -433,10 +437,6 @@ def _run_live(processor: live.LiveProcessor, muted: bool, info, start_stream,
                              help="Rate your pain now; if it is rising, the session stops.")
         elif hurts_col is not None:
             hurts_col.empty()
-        if asked.pain_question is not None:
-            pain_question(processor, asked.pain_question)
-        else:
-            st.empty()
         shown = st.empty()
         message = st.empty()
         said_box = st.empty()

@@ -26,7 +26,7 @@ div.st-key-pain_hurts button {min-height: 4.5rem; border: 3px solid #111; backgr
    minimum for touch) */
 div.st-key-pc_pain button {min-height: 3.5rem; border: 2px solid #1d4e89; padding: 0 0.2rem}
 .st-key-pc_pain button p {font-size: 1.8rem; font-weight: 800}
-.st-key-pain_skip button p {font-size: 1.4rem}
+.st-key-pain_skip button p {font-size: 1.3rem}
 /* every other button at least 44 px high */
 .stButton button, .stDownloadButton button {min-height: 2.75rem}
 /* the live video is never taller than the screen leaves room for (square or 4:3 camera) */

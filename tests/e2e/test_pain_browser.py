@@ -88,6 +88,8 @@ def test_a_live_session_asks_pain_before_and_after_and_the_history_charts_them(
                                            for n, b in sizes.items()})
         assert all(b["height"] >= 44 and b["width"] >= 44 for b in sizes.values()), sizes
         assert all(b["bottom"] <= LAPTOP[1] and b["right"] <= LAPTOP[0] for b in sizes.values())
+        panel = _rect(driver, driver.find_element("css selector", ".st-key-pc_pain"))
+        print(f"the question's panel: {panel['width']:.0f} x {panel['height']:.0f} px")
         _shot(driver, "pain-before.png")
         _tap(driver, "3")
         _wait(lambda: QUESTION not in _body(driver), 30, "the question to go once answered")
@@ -122,13 +124,14 @@ def test_a_live_session_asks_pain_before_and_after_and_the_history_charts_them(
         after = [p for p in points if "moment: after" in p]
         assert before and all("pain: 3" in p for p in before), points
         assert after and all("pain: 2" in p for p in after), points
-        headers = driver.execute_script(
+        headers = _wait(lambda: driver.execute_script(
             "return [...document.querySelectorAll('[data-testid=stDataFrame]"
-            " [role=columnheader]')].map(c => c.textContent.trim());")
+            " [role=columnheader], [data-testid=stDataFrame] th')]"
+            ".map(c => c.textContent.trim());"), 30, "the table's headers")
         assert "Pain before" in headers and "Pain after" in headers, headers
         chart = driver.find_element("css selector", ".st-key-pc_pain_chart")
         driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", chart)
-        time.sleep(1)
+        time.sleep(3)  # Vega draws the chart again once it is scrolled into view
         _shot(driver, "pain-history.png")
     finally:
         driver.quit()
