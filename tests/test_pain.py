@@ -202,7 +202,7 @@ def test_history_rows_and_chart_carry_pain_before_and_after():
     frame = hv.pain_frame(records)
     assert list(zip(frame["moment"], frame["pain"])) == [("before", 4), ("after", 2),
                                                          ("before", 3), ("after", 6)]
-    spec = hv.pain_chart(records).to_dict()
+    spec = hv.pain_chart(records).to_dict()["hconcat"][0]
     assert spec["encoding"]["y"]["scale"]["domain"] == [0, 10]
     assert hv.pain_chart([never]) is None
 

@@ -246,7 +246,7 @@ def pain_chart(records: list[SessionRecord], width: int = 520):
     if data.empty:
         return None
     order = list(progress_frame(records)["when"])
-    return alt.Chart(data, title="Pain before and after (0-10)").mark_line(point=True).encode(
+    panel = alt.Chart(data, title="Pain before and after (0-10)").mark_line(point=True).encode(
         x=alt.X("when:O", title=None, sort=order, axis=alt.Axis(labelAngle=-45)),
         y=alt.Y("pain:Q", title="pain (0 none, 10 worst)", scale=alt.Scale(domain=[0, 10])),
         color=alt.Color("moment:N", title=None, sort=["before", "after"],
@@ -254,4 +254,7 @@ def pain_chart(records: list[SessionRecord], width: int = 520):
                                         range=["#1d4e89", "#e8871e"])),
         tooltip=[alt.Tooltip("when:N", title="started"), "exercise:N", "moment:N",
                  alt.Tooltip("pain:Q", title="pain")],
-    ).properties(width=width, height=200).configure_legend(orient="bottom")
+    ).properties(width=width, height=200)
+    # in a concat, as the progress chart: Streamlit 1.60 drew the lone chart 0 px high (its
+    # axis titles and one flat line only, in headless Chromium)
+    return alt.hconcat(panel).configure_legend(orient="bottom")

@@ -115,6 +115,13 @@ def test_a_live_session_asks_pain_before_and_after_and_the_history_charts_them(
         texts = _wait(lambda: (t := chart_text()) and "Pain before and after (0-10)" in t and t,
                       60, "the pain chart")
         assert "before" in texts and "after" in texts, texts  # the legend
+        # the 0-10 axis is drawn to its height (a lone chart once came out 0 px high: its
+        # texts were all there, the plot a flat line)
+        ticks = dict(driver.execute_script(
+            "return [...document.querySelectorAll('.st-key-pc_pain_chart svg text')]"
+            ".filter(t => ['0', '10'].includes(t.textContent.trim()))"
+            ".map(t => [t.textContent.trim(), t.getBoundingClientRect().top]);"))
+        assert ticks.get("0", 0) - ticks.get("10", 0) >= 150, ticks
         # Vega labels each point for screen readers: the two ratings are drawn
         points = driver.execute_script(
             "return [...document.querySelectorAll('.st-key-pc_pain_chart svg [aria-label]')]"
