@@ -262,3 +262,19 @@ def test_start_shows_the_scale_and_a_tap_answers_it(tmp_path, monkeypatch):
     assert {b.label for b in at.button if b.key == "pain_skip"} == {"Back"}
     at.button(key="pain_skip").click().run()
     assert processor.snapshot().pain_question is None and processor._pain_before == 3
+
+
+def test_a_routines_runs_show_the_pain_before_and_after_each_run():
+    from posecheck.web import history_page as hv
+
+    def part(n, exercise, run, **pain_scores):
+        return make_session(n, exercise, sets=[make_set(1, 5)], routine_id="hinges",
+                            routine_run=run, **pain_scores)
+
+    records = [part(4, "hip_hinge", "r2", pain_after=1), part(3, "good_morning", "r2",
+                                                              pain_before=3),
+               part(2, "hip_hinge", "r1"), part(1, "good_morning", "r1", pain_before=4)]
+    rows = hv.routine_run_rows(records, "hinges")
+    assert [(r["Pain before"], r["Pain after"]) for r in rows] == [(3, 1), (4, None)]
+    unrated = [part(n, "good_morning", f"r{n}") for n in (1, 2)]
+    assert "Pain before" not in hv.routine_run_rows(unrated, "hinges")[0]

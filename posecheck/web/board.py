@@ -169,7 +169,9 @@ def pain_stop_html(snap: LiveSnapshot) -> str:
     """The board once the safety stop fired: what to do, in the board's large type, then what
     was done (nothing, when the pain was too high to start)."""
     parts = ['<div class="pc-live">', '<div class="pc-set">Let\'s stop here</div>',
-             f'<div class="pc-pain-stop" role="alert">{html.escape(snap.pain_stop)}</div>']
+             f'<div class="pc-pain-stop" role="alert">{html.escape(snap.pain_stop)}</div>',
+             '<div class="pc-done">"When to see a professional", in the sidebar, lists the '
+             'signs that need a doctor soon.</div>']
     r, st = snap.routine, snap.session
     if r is not None and r.results:
         parts.append(f'<div class="pc-done">Done: {r.total_reps} reps</div>')

@@ -138,7 +138,9 @@ def routine_ids(records: list[SessionRecord]) -> list[str]:
 
 def routine_run_rows(records: list[SessionRecord], routine_id: str) -> list[dict]:
     """One row per run of a routine, newest first: when, its exercises in order with their
-    reps, the total, and how many of its reps had a fault - a routine's progress over days."""
+    reps, the total, and how many of its reps had a fault - a routine's progress over days;
+    and, when any run was rated, the pain before it (its first exercise's) and after it (its
+    last's)."""
     runs: dict[str, list[SessionRecord]] = {}
     for rec in records:
         if rec.routine_id == routine_id:
@@ -154,11 +156,16 @@ def routine_run_rows(records: list[SessionRecord], routine_id: str) -> list[dict
             "Finished": f"{sum(r.status == FINISHED for r in parts)} of {len(parts)}",
             "Reps": reps,
             "Reps with a fault": faulty,
+            "Pain before": parts[0].pain_before,
+            "Pain after": parts[-1].pain_after,
             "_when": started(parts[0]),
         })
     rows.sort(key=lambda row: row["_when"], reverse=True)
+    rated = any(row["Pain before"] is not None or row["Pain after"] is not None for row in rows)
     for row in rows:
         del row["_when"]
+        if not rated:
+            del row["Pain before"], row["Pain after"]
     return rows
 
 
