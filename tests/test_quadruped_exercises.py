@@ -123,3 +123,14 @@ def test_the_reference_figures_show_the_movement_as_the_side_camera_sees_it(libr
     for figure in (bird, cat_cow):
         for pose in ("start", "working"):
             assert (draw_figure(figure[pose]) < 200).any()
+
+
+def test_the_picker_lists_them_on_the_floor(library):
+    from posecheck.web.info import GROUP_NAMES, exercise_order
+
+    order = exercise_order(library.exercises.values())
+    floor = [i for i in order if library.get(i).group == "floor"]
+    assert {"bird_dog", "cat_cow"} <= set(floor)
+    # the floor group is one block of the list, after the standing exercises
+    assert order[order.index(floor[0]):order.index(floor[-1]) + 1] == floor
+    assert GROUP_NAMES[library.get("cat_cow").group] == "on the floor"
