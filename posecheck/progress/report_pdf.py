@@ -97,12 +97,13 @@ def _table(rows: list[list], widths: list[float], styles, align_right_from: int 
 # ---- charts ---------------------------------------------------------------------------------
 
 def _day_axis(plot: LinePlot, since: date, until: date) -> None:
-    """x is days since the period's start; ticks on whole days, at most about 8, as dates."""
+    """x is days since the period's start; a tick at noon of every day (at most about 8
+    labelled), so a session at 19:00 sits beside its own day's label, not the next one's."""
     days = (until - since).days + 1
     step = max(1, -(-days // 8))
     plot.xValueAxis.valueMin = 0
     plot.xValueAxis.valueMax = days
-    plot.xValueAxis.valueSteps = list(range(0, days, step))
+    plot.xValueAxis.valueSteps = [d + 0.5 for d in range(0, days, step)]
     plot.xValueAxis.labelTextFormat = lambda x: (since + timedelta(days=int(x))).strftime("%d %b")
     plot.xValueAxis.labels.fontName = "Helvetica"
     plot.xValueAxis.labels.fontSize = 7
@@ -133,9 +134,10 @@ def _line_chart(series: list[tuple[str, list[tuple[float, float]], colors.Color,
         plot.lines[i].strokeWidth = 1.2
         plot.lines[i].symbol = makeMarker("FilledCircle", size=3.5, fillColor=colour,
                                           strokeColor=colour)
-        if dashed:
+        if dashed:  # a small mark too: a single session's target is a point, not a line
             plot.lines[i].strokeDashArray = [3, 2]
-            plot.lines[i].symbol = None
+            plot.lines[i].symbol = makeMarker("Diamond", size=3, fillColor=colour,
+                                              strokeColor=colour)
     _day_axis(plot, since, until)
     plot.yValueAxis.valueMin = 0
     values = [y for _, points, _, _ in shown for _, y in points]
@@ -343,7 +345,7 @@ def _sessions(data: ReportData, st) -> list:
                      f"{_num(s.mean_range_deg)} / {_num(s.mean_target_deg)}",
                      Paragraph(escape(faults), st["cell"]), _num(s.pain_before), _num(s.pain_after)])
     out.append(_table(rows, [2.0 * cm, 3.0 * cm, 1.9 * cm, 1.6 * cm, 1.3 * cm, 1.6 * cm,
-                             CHART_W - 13.8 * cm, 1.2 * cm, 1.2 * cm], st, align_right_from=4))
+                             CHART_W - 14.2 * cm, 1.4 * cm, 1.4 * cm], st, align_right_from=4))
     return out
 
 
