@@ -120,6 +120,8 @@ def _today_and_weeks(plan: Plan, names: dict, records_of) -> None:
 
 
 def _entries(plan: Plan, names: dict) -> None:
+    if plan.entries:
+        st.markdown("**Your moments**")
     for i, e in enumerate(plan.entries):
         text, button = st.columns([5, 1])
         name = names.get(e.key, f"{e.target_id.replace('_', ' ')} (not available)")
