@@ -191,3 +191,30 @@ def test_the_calendar_file_round_trips_through_a_standard_parser():
     assert glute["RRULE"]["BYDAY"] == ["MO", "TH"]
     description = str(desk[0]["DESCRIPTION"])
     assert "Neck tilt" in description and "Stop if it hurts" in description
+
+
+def test_the_command_line_adds_and_removes_plan_entries(tmp_path, monkeypatch, capsys):
+    from posecheck.cli import main
+
+    path = tmp_path / "plan.json"
+    monkeypatch.setenv("POSECHECK_PLAN", str(path))
+    monkeypatch.setenv("POSECHECK_HISTORY", str(tmp_path / "history.sqlite3"))
+    assert main(["plan"]) == 0 and "No plan yet" in capsys.readouterr().out
+    assert main(["plan", "--add", "desk_break", "--days", "weekdays", "--at", "15:00", "10:30"]) == 0
+    assert main(["plan", "--add", "exercise:glute_bridge", "--days", "MO,TH", "--at", "07:45",
+                 "--reminder", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "1. Desk break: weekdays at 10:30, 15:00" in out
+    assert "2. Glute bridge (lying waist lift): Mon, Thu at 07:45" in out
+    assert "reminders 5 min before" in out
+    plan = load_plan(path)
+    assert [e.key for e in plan.entries] == [("routine", "desk_break"), ("exercise", "glute_bridge")]
+    assert plan.entries[0].since == date.today() and plan.reminder_minutes == 5
+    assert main(["plan", "--remove", "1"]) == 0
+    assert [e.target_id for e in load_plan(path).entries] == ["glute_bridge"]
+    for bad, says in ((["--remove", "5"], "no entry 5"), (["--add", "desk_break"], "--at"),
+                      (["--add", "routine:glute_bridge", "--at", "10:00"], "No routine is called"),
+                      (["--add", "desk_break", "--days", "funday", "--at", "10:00"], "Days are")):
+        assert main(["plan", *bad]) == 2
+        assert says in capsys.readouterr().err
+    assert [e.target_id for e in load_plan(path).entries] == ["glute_bridge"]
