@@ -184,7 +184,10 @@ def build_report(records: list[SessionRecord], since: date, until: date, exercis
             faulty_reps=sum(faulty_reps(rec) for rec in recs),
             mean_range_deg=_mean([r.range_deg for r in reps]),
             mean_target_deg=_mean([r.target_deg for r in reps]), mean_hold_s=holds))
-        counts = sum((fault_counts(rec) for rec in recs), Counter())
+        counts: Counter = Counter()  # update in place: sum() of Counters was 0.4 s for a year
+        for row in rows:
+            if row.exercise_id == ex_id:
+                counts.update(row.faults)
         for code, n in counts.items():
             cue = ex.cue_for(code) if ex is not None else ""
             fault_rows.append(FaultRow(ex_id, recs[-1].exercise_name, code, n, len(reps), cue))
