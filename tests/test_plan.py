@@ -218,3 +218,19 @@ def test_the_command_line_adds_and_removes_plan_entries(tmp_path, monkeypatch, c
         assert main(["plan", *bad]) == 2
         assert says in capsys.readouterr().err
     assert [e.target_id for e in load_plan(path).entries] == ["glute_bridge"]
+
+
+def test_long_and_non_ascii_words_fold_without_breaking_a_character():
+    icalendar = pytest.importorskip("icalendar")
+    from posecheck.progress.ics import EventText
+
+    plan = Plan((make_entry("routine", "ruecken", "daily", ["07:00"], MONDAY),))
+    words = "Rücken, Schultern; Nacken – " * 12 + "\\ fin"
+    text = plan_to_ics(plan, {("routine", "ruecken"): EventText("Rückenübung", words)})
+    raw = text.encode("utf-8")
+    for line in raw.split(b"\r\n"):
+        assert len(line) <= 75
+        line.decode("utf-8")  # no line ends inside a character
+    event = icalendar.Calendar.from_ical(text).walk("VEVENT")[0]
+    assert str(event["SUMMARY"]) == "posecheck: Rückenübung"
+    assert str(event["DESCRIPTION"]).startswith(words)

@@ -241,3 +241,7 @@ def test_the_command_line_writes_the_report_and_the_calendar(filled_store, tmp_p
     plan_path.write_text("[broken")
     done = posecheck("plan", env=env)
     assert done.returncode == 2 and "cannot be read" in done.stderr and plan_path.read_text() == "[broken"
+    done = posecheck("report", "--since", "2026-11-02", "--until", "2026-11-08", "-o", "-",
+                     "--format", "json", env=env)  # still made, without the plan, saying so
+    assert done.returncode == 0 and json.loads(done.stdout)["adherence"] is None
+    assert "leaves the plan out" in done.stderr

@@ -150,7 +150,11 @@ def cmd_report(args: argparse.Namespace) -> int:
         if not os.path.isdir(folder):
             raise PosecheckError(f"Cannot write {args.output}: the folder {folder} does not exist.")
     lib, routines = _libraries()
-    plan = load_plan()
+    try:
+        plan = load_plan()
+    except PlanError as exc:  # the report is still worth having without the plan
+        print(f"posecheck: warning: the report leaves the plan out: {exc}", file=sys.stderr)
+        plan = None
     data = build_report(_records(), since, until, lib, routines, plan)
     if fmt == "pdf":
         from .report_pdf import render_pdf
