@@ -5,7 +5,8 @@
 # routine file (back_basics runnable), `posecheck report` must write a PDF (reportlab), and
 # `posecheck analyze` must count the 4 reps of the good-morning demo clip with every pose
 # backend that Python has (tasks on all, solutions on 3.10-3.12), the tasks models built by
-# scripts/build_pose_models.py as scripts/setup.sh builds them. Exits non-zero with a sentence on failure.
+# scripts/build_pose_models.py as scripts/setup.sh builds them. Exits non-zero with a sentence
+# on failure.
 #   scripts/check_install.sh PYTHON      (the clip comes from $POSECHECK_DATA or ../shared/data)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
