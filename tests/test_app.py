@@ -386,7 +386,7 @@ def test_the_page_offers_routines_and_runs_one_live(no_webrtc):
     assert "5-7 reps per side x 3 sets" in page  # the quadruped hip lift, both sides
     for rid in routines.unavailable:
         assert f"Not available: {rid.replace('_', ' ')}" in page
-    assert at.radio(key="mode").options == ["Live", "History"]  # a routine is done live
+    assert at.radio(key="mode").options == ["Live", "History", "Plan & report"]  # a routine is done live
     snap = at.session_state["live_processor"].snapshot()
     assert snap.routine is not None and snap.routine.routine_id == "back_basics"
     assert snap.exercise_id == "lumbar_extension" and "Back basics" in board.board_html(snap, False)

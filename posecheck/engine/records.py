@@ -69,6 +69,10 @@ class SessionRecord:
     # the exercises done one after another); None for a session on its own
     routine_id: str | None = None
     routine_run: str | None = None
+    # the person's pain, 0-10, just before and just after (None: not asked, or skipped); for a
+    # routine, its first exercise's session holds the run's "before" and its last the "after"
+    pain_before: int | None = None
+    pain_after: int | None = None
 
     @property
     def total_reps(self) -> int:
