@@ -144,8 +144,8 @@ class Speech:
 
     hold/release exist when the prescription has a hold or a pause at the working end;
     switch_side/wrong_side when the exercise is done one side at a time; breathe_in/breathe_out
-    (shown with the pace, not said: a word every 3 s would drown the counts) when the
-    prescription gives a breath pace."""
+    when the prescription gives a breath pace (shown with the pace, and said only into silence:
+    a word every 3 s must not drown the counts and cues, see session.BREATH_KINDS)."""
 
     rep: str  # after each counted rep: {n}
     rest: str  # a set is done and the rest begins: {seconds}
