@@ -101,3 +101,19 @@ def test_pressed_up_the_hands_are_on_the_floor_on_straight_arms(library):
     work = joints(library.get("lumbar_extension").figure["working"])
     floor = work["knee"][1]  # lying: the thighs along the floor
     assert work["shoulder"][1] > floor + 0.4 and abs(work["wrist"][1] - floor) < 0.05
+
+
+def test_every_angle_an_exercise_file_may_give_moves_the_figure():
+    """The loader's list of figure angles (a typo is an error naming the field) and what the
+    figure draws agree: each one moves some joint, from the front or from the side."""
+    from posecheck.engine.exercises import FIGURE_ANGLES
+
+    base = {"trunk": 10.0, "thigh": 10.0, "shin": 10.0, "arm": 10.0}
+    for name in FIGURE_ANGLES:
+        # degrees, or for these two a share of the trunk's length
+        moved = {**base, name: 0.15 if name in ("shoulder_lift", "arch") else base.get(name, 0.0) + 30.0}
+        differs = False
+        for view in ("side", "front"):
+            a, b = joints({**base, "view": view}), joints({**moved, "view": view})
+            differs |= any(not np.allclose(a[k], b[k]) for k in a if k in b) or set(a) != set(b)
+        assert differs, name
