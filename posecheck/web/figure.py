@@ -50,7 +50,8 @@ HIP_WIDTH = 0.36  # hip joint to hip joint: ~0.18 m
 NECK_TO_HEAD = 0.3  # the head's centre from the top of the trunk
 HEAD_RADIUS = 0.13
 
-X, Y, Z = np.eye(3)  # forward, up, the person's right
+X = np.array([1.0, 0.0, 0.0])  # forward (y is up)
+Z = np.array([0.0, 0.0, 1.0])  # to the person's right
 FAR_BY = 0.1  # trunk lengths: a limb whose root is this much further away than its pair's is lighter
 INK, FAR_INK, JOINT_INK = (40, 70, 160), (150, 165, 205), (200, 60, 60)
 
