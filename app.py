@@ -4,7 +4,7 @@ import streamlit as st
 
 from posecheck.engine.exercises import Exercise
 from posecheck.engine.routines import Routine
-from posecheck.web import page
+from posecheck.web import page, plan_report
 
 st.set_page_config(page_title="posecheck - exercise form check", page_icon="🧍", layout="wide")
 page.style()
@@ -23,6 +23,9 @@ exercise = chosen if isinstance(chosen, Exercise) else None
 if mode == "History":
     st.subheader("History")
     page.history_section()
+elif mode == page.PLAN_REPORT:
+    st.subheader(page.PLAN_REPORT)
+    plan_report.section(lib, routines, lambda: page.history_store().sessions())
 elif isinstance(chosen, Routine):
     st.subheader(chosen.name)
     page.routine_section(chosen, lib)  # run hands-free from Start to its summary

@@ -53,3 +53,15 @@ def range_choice(text: str):
         return RangeChoice.parse(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def calendar_date(text: str):
+    """A day written YYYY-MM-DD, or 'today'."""
+    from datetime import date
+
+    if text.strip().lower() == "today":
+        return date.today()
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a date written YYYY-MM-DD (or today), not {text!r}") from None

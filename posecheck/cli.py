@@ -1,4 +1,4 @@
-"""Command line: posecheck exercises | routines | analyze | track."""
+"""Command line: posecheck exercises | routines | analyze | track | plan | report | bench."""
 
 from __future__ import annotations
 
@@ -234,6 +234,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stride", type=positive_int, default=1, help="run the pose model on every Nth frame")
     _add_pose_arguments(p)
     p.set_defaults(func=cmd_track)
+
+    from .progress.commands import add_parsers
+
+    add_parsers(sub)  # plan, report
 
     from .bench.clips import add_arguments
 

@@ -2,10 +2,11 @@
 # Proves that a plain install works on PYTHON: a fresh venv in a temporary folder, a
 # non-editable `pip install -c constraints.txt .` of a copy of this tree, then, from outside
 # the tree, `posecheck exercises` must list every exercise file, `posecheck routines` every
-# routine file (back_basics runnable), and `posecheck analyze` must count the 4 reps of the
-# good-morning demo clip with every pose backend that Python has (tasks on all, solutions on
-# 3.10-3.12), the tasks models built by scripts/build_pose_models.py as scripts/setup.sh builds
-# them. Exits non-zero with a sentence on failure.
+# routine file (back_basics runnable), `posecheck report` must write a PDF (reportlab), and
+# `posecheck analyze` must count the 4 reps of the good-morning demo clip with every pose
+# backend that Python has (tasks on all, solutions on 3.10-3.12), the tasks models built by
+# scripts/build_pose_models.py as scripts/setup.sh builds them. Exits non-zero with a sentence
+# on failure.
 #   scripts/check_install.sh PYTHON      (the clip comes from $POSECHECK_DATA or ../shared/data)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,6 +48,12 @@ for toml in "$repo"/posecheck/routines/*.toml; do
 done
 grep -q "^back_basics .*good_morning" <<<"$routines" || fail "back_basics cannot run:"$'\n'"$routines"
 echo "$routines"
+
+# the progress report (reportlab, pure Python) from an empty history: a PDF from the installed copy
+POSECHECK_HISTORY=$work/history.sqlite3 POSECHECK_PLAN=$work/plan.json \
+  "$venv/posecheck" report --since 2026-01-01 --until 2026-01-31 -o "$work/report.pdf" > /dev/null \
+  || fail "'posecheck report' failed."
+[[ $(head -c 4 "$work/report.pdf") == "%PDF" ]] || fail "'posecheck report' did not write a PDF."
 
 backends=$("$venv/python" -c 'from posecheck.pose.backend import solutions_available
 print("solutions tasks" if solutions_available() else "tasks")')

@@ -25,6 +25,16 @@ def private_history(tmp_path_factory):
     patch.undo()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_plan(tmp_path_factory):
+    """Nor to the real plan."""
+    patch = pytest.MonkeyPatch()
+    path = tmp_path_factory.mktemp("plan") / "plan.json"
+    patch.setenv("POSECHECK_PLAN", str(path))
+    yield path
+    patch.undo()
+
+
 def pytest_collection_modifyitems(config, items):
     """Every test that reaches the real clips (its fixtures include data_dir, directly or through
     labels or track_of) is marked `real`, so `-m "not real"` runs none of them."""

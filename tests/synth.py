@@ -123,11 +123,18 @@ def half_kneeling(p: dict) -> dict[str, np.ndarray]:
 
 def quadruped(p: dict) -> dict[str, tuple[np.ndarray, float]]:
     """On all fours. lift_left / lift_right: thigh abduction (deg); kick_left / kick_right: the
-    thigh swung back towards the feet (hip extension, deg: a donkey kick); roll: upper-body roll."""
+    thigh swung back towards the feet (hip extension, deg: a donkey kick, or a bird dog's leg at
+    90); roll: upper-body roll. For the bird dog and the cat-cow also: reach_left / reach_right:
+    an arm reaching forward from hanging down (deg); hip_roll: the hip line rolled (deg, the
+    left hip up); pitch: the trunk tipped (deg, the shoulders down); head: the head bowed towards
+    the chest against the trunk (deg, the cat; negative lifted, the cow)."""
     out: dict = {}
     hip = np.array([0.0, 0.50])
-    shoulder = hip + np.array([0.55, 0.05])
+    pitch = math.radians(p.get("pitch", 0.0))
+    shoulder = hip + np.array([0.55 * math.cos(pitch) + 0.05 * math.sin(pitch),
+                               0.05 * math.cos(pitch) - 0.55 * math.sin(pitch)])
     roll = math.radians(p.get("roll", 0.0))
+    hip_roll = math.radians(p.get("hip_roll", 0.0))
     for s, sign in (("left", 1.0), ("right", -1.0)):
         lift = math.radians(p.get(f"lift_{s}", 3.0))
         kick = math.radians(p.get(f"kick_{s}", 0.0))
@@ -136,16 +143,27 @@ def quadruped(p: dict) -> dict[str, tuple[np.ndarray, float]]:
         knee_v = hip[1] - THIGH * math.cos(kick) * math.cos(lift)
         knee_lat = lat + sign * THIGH * math.cos(kick) * math.sin(lift)
         sh_v = shoulder[1] + sign * HALF_WIDTH * math.sin(roll)
-        out[f"{s}_hip"] = (hip, lat)
+        out[f"{s}_hip"] = (hip + np.array([0.0, sign * HALF_WIDTH * math.sin(hip_roll)]), lat)
         out[f"{s}_knee"] = (np.array([knee_u, knee_v]), knee_lat)
         out[f"{s}_ankle"] = (np.array([knee_u - SHIN, knee_v]), knee_lat)
         out[f"{s}_heel"] = (np.array([knee_u - SHIN - 0.05, knee_v + 0.03]), knee_lat)
         out[f"{s}_foot"] = (np.array([knee_u - SHIN - 0.1, knee_v]), knee_lat)
         out[f"{s}_shoulder"] = (np.array([shoulder[0], sh_v]), lat)
-        out[f"{s}_elbow"] = (np.array([shoulder[0], sh_v - 0.27]), lat)
-        out[f"{s}_wrist"] = (np.array([shoulder[0], 0.02]), lat)
+        if f"reach_{s}" in p:  # the arm straight, at this angle forward of hanging down
+            r = math.radians(p[f"reach_{s}"])
+            along = np.array([math.sin(r), -math.cos(r)])
+            out[f"{s}_elbow"] = (np.array([shoulder[0], sh_v]) + UPPER_ARM * along, lat)
+            out[f"{s}_wrist"] = (np.array([shoulder[0], sh_v]) + (UPPER_ARM + FOREARM) * along, lat)
+        else:
+            out[f"{s}_elbow"] = (np.array([shoulder[0], sh_v - 0.27]), lat)
+            out[f"{s}_wrist"] = (np.array([shoulder[0], 0.02]), lat)
         out[f"{s}_ear"] = (shoulder + np.array([0.12, 0.05]), lat * 0.6)
-    out["nose"] = (shoulder + np.array([0.2, 0.0]), 0.0)
+    if "head" in p:  # the face turned from straight down (0) towards the chest (+) or forward (-)
+        a = math.radians(90.0 + p["head"]) - pitch  # from the trunk's forward direction, downwards
+        face = np.array([math.cos(a), -math.sin(a)])
+        out["nose"] = (shoulder + np.array([0.12, 0.05]) + 0.10 * face, 0.0)
+    else:
+        out["nose"] = (shoulder + np.array([0.2, 0.0]), 0.0)
     return out
 
 

@@ -84,6 +84,16 @@ def test_switching_exercise_shows_its_steps(no_webrtc):
             assert "stand" not in page.lower(), page
 
 
+def test_the_desk_exercises_show_their_figures_from_the_front(no_webrtc):
+    at = run_app()
+    for ex_id in ("neck_tilt", "shoulder_roll", "spinal_twist"):
+        ex = _ex(ex_id)
+        at.radio(key="exercise").set_value(ex_id).run()
+        assert not at.exception
+        assert len(at.image) == 2  # start and working figures, drawn from the front
+        assert ex.figure["working"]["view"] == "front"
+
+
 def test_switching_exercise_resets_the_live_count(no_webrtc):
     at = run_app()
     proc = at.session_state["live_processor"]
@@ -132,8 +142,6 @@ def test_figure_draws_every_exercise():
     from posecheck.engine.exercises import load_all
 
     for ex in load_all().exercises.values():
-        if ex.view == "front" and not ex.figure:
-            continue  # the figure is a side view; the desk exercises say so and have none
         for pose in ("start", "working"):
             img = draw_figure(ex.figure[pose])
             assert img.shape == (160, 160, 3) and (img < 200).any()
@@ -386,7 +394,7 @@ def test_the_page_offers_routines_and_runs_one_live(no_webrtc):
     assert "5-7 reps per side x 3 sets" in page  # the quadruped hip lift, both sides
     for rid in routines.unavailable:
         assert f"Not available: {rid.replace('_', ' ')}" in page
-    assert at.radio(key="mode").options == ["Live", "History"]  # a routine is done live
+    assert at.radio(key="mode").options == ["Live", "History", "Plan & report"]  # a routine is done live
     snap = at.session_state["live_processor"].snapshot()
     assert snap.routine is not None and snap.routine.routine_id == "back_basics"
     assert snap.exercise_id == "lumbar_extension" and "Back basics" in board.board_html(snap, False)

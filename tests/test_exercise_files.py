@@ -63,6 +63,9 @@ def _break(folder: Path, ex_id: str, old: str, new: str) -> Path:
     ('[cues]\n', '[cues]\nshallow_typo = "x"\n', "cues.shallow_typo"),
     ('code = "no_pause"', 'code = "no_pause"\ncolour = "red"', "faults[3].colour"),
     ('sets = 3', 'sets = 3\nsets_typo = 1', "prescription.sets_typo"),
+    ('[figure]\n', '[figure]\nview = "top"\n', "figure.view"),
+    ('start = { trunk = 0.0,', 'start = { trunk = 0.0, hip = 3.0,', "figure.start.hip"),
+    ('working = { trunk = 75.0,', 'working = { trunk = "deep",', "figure.working.trunk"),
 ])
 def test_a_malformed_file_is_named_with_its_field_and_the_rest_still_load(tmp_path, old, new, field):
     folder = _copy_exercises(tmp_path)

@@ -92,6 +92,51 @@ def test_the_bridge_shows_a_slow_breath_pace_while_counting(library):
     assert other.status(0.0).breath is None
 
 
+def test_the_breath_words_are_said_into_silence_and_give_way_to_everything_else(library):
+    """Issue 15: with speech on, the pace is said as well as shown: its words when each
+    half-breath begins, while a set counts. A frame that says anything else (the set's "ready",
+    a count, a cue) drops the breath word: it is not said later either."""
+    from posecheck.engine.exercise_engine import ExerciseEngine
+    from posecheck.engine.session import BREATH_KINDS, COUNTING, REST, Session, SessionPlan
+    from posecheck.web import speech
+
+    ex = library.get("glute_bridge")
+    bridges = reps(BRIDGE, LYING, 8, down_s=3.0, hold_s=0.2, up_s=3.0)
+    frames = poses(synth.supine, LYING, bridges + [Key(0.0, {}, hold_s=15.0)] + bridges)  # a rest between
+    engine = ExerciseEngine(ex)
+    session = Session(ex, SessionPlan.live(ex, target_reps=8, sets=2, rest_s=10.0))
+    steps = []  # (t, state after the frame, announcements)
+    for t, pose in frames:
+        said = session.update(engine.update(pose, t)).announcements
+        steps.append((t, session.state, said))
+    assert [len(s.reps) for s in session.sets] == [8, 8]
+    breath = [(t, a) for t, _, said in steps for a in said if a.kind in BREATH_KINDS]
+    assert len(breath) >= 8
+    words = {"breathe_in": ex.speech.breathe_in, "breathe_out": ex.speech.breathe_out}
+    set_starts = [t for t, _, said in steps for a in said if a.kind == "ready"]
+    assert len(set_starts) == 2
+    for t, a in breath:
+        assert a.text == words[a.kind]
+        # at the turn of a half-breath from its set's start (3 s in, 3 s out)
+        into = t - max(s for s in set_starts if s <= t)
+        half = round(into / 3.0)
+        assert into - half * 3.0 < 1.5 / 30 and a.kind == ("breathe_in" if half % 2 == 0 else "breathe_out")
+    # never in a frame that says anything else, never outside counting, each key once
+    for t, state, said in steps:
+        if any(a.kind in BREATH_KINDS for a in said):
+            assert len(said) == 1 and state == COUNTING
+    assert all(state != REST for t, state, said in steps for a in said if a.kind in BREATH_KINDS)
+    assert len({a.key for _, a in breath}) == len(breath)
+    # the in-breath at each set's start gives way to "Ready": the first word said is the out-breath
+    assert not any(abs(t - s) < 0.5 for t, _ in breath for s in set_starts)
+    # the player is told they are breath words; the transcript leaves them to the board
+    said = [a for _, _, step in steps for a in step]
+    kinds = {item["kind"] for item in speech.payload(said, "s", steps[-1][0], muted=False)["items"]}
+    assert set(BREATH_KINDS) <= kinds
+    shown = speech.transcript_html(said, last=len(said))
+    assert ex.speech.breathe_in not in shown and ex.speech.breathe_out not in shown and "Ready" in shown
+
+
 def test_a_breath_pace_needs_both_halves_and_its_words(library, tmp_path):
     import shutil
     from pathlib import Path

@@ -8,8 +8,8 @@ from posecheck.run.files import analyze_track
 
 # The exercise each clip is closest to, by what it shows: every clip in the data folder is
 # analysed as one of them, so a clip of an exercise posecheck does not have yet (issue 15)
-# still runs through the whole engine. Lying or prone -> lumbar_extension, on all fours ->
-# quadruped_hip_lift, upright (standing, kneeling, sitting) -> the trunk-lean hinge, turning
+# still runs through the whole engine. Prone -> lumbar_extension, lying on the back ->
+# glute_bridge, on all fours -> quadruped_hip_lift (bird dogs and cat-cows: their own), upright (standing, kneeling, sitting) -> the trunk-lean hinge, turning
 # the head, shoulders or trunk in front of the camera -> the desk movement it is.
 CLOSEST = {
     "good-morning": "good_morning", "deadlift": "hip_hinge", "rdl": "hip_hinge",
@@ -17,18 +17,26 @@ CLOSEST = {
     "half-kneeling": "half_kneeling_glute",
     "standing-twist": "spinal_twist", "shoulder-circles": "shoulder_roll", "neck-rolls": "neck_tilt",
     "fire-hydrant": "quadruped_hip_lift", "donkey-kick": "quadruped_hip_lift",
-    "bird-dog": "quadruped_hip_lift", "quadruped-kickback": "quadruped_hip_lift",
-    "cat-cow": "quadruped_hip_lift",
+    "bird-dog": "bird_dog", "quadruped-kickback": "quadruped_hip_lift",
+    "cat-cow": "cat_cow",
     "cobra": "lumbar_extension", "prone-leg-lift": "lumbar_extension",
     "swimmer-superman": "lumbar_extension", "pushup": "lumbar_extension",
     "sphinx": "lumbar_extension", "glute-bridge": "glute_bridge",
-    "pelvic-tilt": "lumbar_extension",
+    "pelvic-tilt": "glute_bridge",  # lying on the back, knees bent: the bridge's start
 }
 
 # Labels of existing exercises that the counting rule misses today (label id -> what is seen).
 # Strict: the day a change makes one pass, the run fails until its entry is taken out. None
 # today (issue 12 took out ytkuang's fire hydrant, 3 of 5 before).
 LABEL_MISSES: dict[str, str] = {}
+
+
+# Labelled exercises posecheck leaves out on purpose, with why (README, "At the desk"): their
+# labels are skipped with this reason, not as "not defined yet".
+NOT_OFFERED = {
+    "pelvic_tilt": "not offered: the supine tilt moves hip_extension 3.5-5 deg, no more than the "
+                   "model's wander on a body lying still (README, 'At the desk')",
+}
 
 
 def closest_exercise(clip: str) -> str:
@@ -48,7 +56,9 @@ def _label_param(label: dict, defined: set[str], known_misses: dict[str, str]):
     is known to miss it today, a strict xfail that only a failed assertion satisfies (a crash
     still fails)."""
     marks = []
-    if label["exercise"] not in defined:
+    if label["exercise"] in NOT_OFFERED and label["exercise"] not in defined:
+        marks.append(pytest.mark.skip(reason=NOT_OFFERED[label["exercise"]]))
+    elif label["exercise"] not in defined:
         marks.append(pytest.mark.skip(reason=f"{label['exercise']}: exercise not defined yet (issue 15)"))
     elif _label_id(label) in known_misses:
         marks.append(pytest.mark.xfail(strict=True, raises=AssertionError,

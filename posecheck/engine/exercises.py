@@ -29,6 +29,12 @@ from ..toml_reader import read_toml
 from ..user_folders import package_data_dir
 
 VIEWS = ("side", "front", "any")
+# how an exercise's reference figure is seen (web/figure.py draws it), and the angles a pose
+# may give: it is drawn from the view its camera has ("any" picks the one that shows the movement)
+FIGURE_VIEWS = ("side", "front", "back")
+FIGURE_POSES = ("start", "working")
+FIGURE_ANGLES = ("trunk", "thigh", "shin", "arm", "head", "arch", "turn", "thigh2", "shin2", "arm2",
+                 "thigh_out", "thigh_out2", "head_tilt", "shoulder_lift", "twist")
 # where the person is while doing it: the page's picker groups the exercises by it
 GROUPS = ("standing", "floor", "desk")
 # a fault rule's window: the whole rep, or while in one of the phases rules.WORKING / rules.START
@@ -138,8 +144,8 @@ class Speech:
 
     hold/release exist when the prescription has a hold or a pause at the working end;
     switch_side/wrong_side when the exercise is done one side at a time; breathe_in/breathe_out
-    (shown with the pace, not said: a word every 3 s would drown the counts) when the
-    prescription gives a breath pace."""
+    when the prescription gives a breath pace (shown with the pace, and said only into silence:
+    a word every 3 s must not drown the counts and cues, see session.BREATH_KINDS)."""
 
     rep: str  # after each counted rep: {n}
     rest: str  # a set is done and the rest begins: {seconds}
@@ -174,7 +180,7 @@ class Exercise:
     good_rep_cues: tuple[str, ...]
     speech: Speech
     source: str = ""
-    figure: dict[str, dict[str, float]] = field(default_factory=dict)
+    figure: dict[str, dict[str, float | str]] = field(default_factory=dict)  # see _figure
     group: str | None = None  # GROUPS; None: a file that does not say (listed last)
 
     @property
@@ -424,7 +430,7 @@ def parse_exercise(path: str, data: dict) -> Exercise:
     good = tuple(c.get("good_rep", list))
     c.check_unknown()
     speech = _speech(r.sub("speech"), prescription, rep.sided)
-    figure = r.get("figure", dict, {})
+    figure = _figure(r.sub("figure", {}))
     group = r.get("group", str, None, choices=GROUPS)
     exercise = Exercise(
         id=ex_id, name=r.get("name", str), summary=r.get("summary", str),
@@ -435,6 +441,24 @@ def parse_exercise(path: str, data: dict) -> Exercise:
         figure=figure, group=group)
     r.check_unknown()
     return exercise
+
+
+def _figure(f: _Reader) -> dict[str, dict]:
+    """The reference figure's poses, each carrying the figure's view so that a pose alone says
+    how it is drawn: {"start": {"view": "front", "trunk": 0.0, ...}, "working": {...}}."""
+    if not f.table:
+        return {}
+    view = f.get("view", str, "side", choices=FIGURE_VIEWS)
+    poses = {}
+    for pose in FIGURE_POSES:
+        angles = f.sub(pose)
+        poses[pose] = {"view": view}
+        for name in angles.table:
+            if name not in FIGURE_ANGLES:
+                raise angles.fail(name, f"is not a figure angle (one of {', '.join(FIGURE_ANGLES)}).")
+            poses[pose][name] = angles.get(name, float)
+    f.check_unknown()
+    return poses
 
 
 def load_exercise_file(path: str | Path) -> Exercise:

@@ -106,10 +106,15 @@ FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("head_pitch", "head", DEG, "head", "ear", shown=(-90.0, 90.0)),
     FeatureSpec("neck_flexion", "head", DEG, "neck", "shoulder", shown=(0.0, 180.0)),
     FeatureSpec("gaze_elevation", "head", DEG, "gaze", "nose", shown=(-90.0, 90.0)),
+    # the head bowed towards the chest against the trunk (-head_pitch): the cat of a cat-cow
+    FeatureSpec("head_bow", "head", DEG, "head", "ear", shown=(-90.0, 90.0)),
     # in 3D world landmarks
     FeatureSpec("thigh_lift_{side}", "world", DEG, "lift", "knee", shown=(0.0, 120.0)),
     FeatureSpec("trunk_roll", "world", DEG, "roll", "shoulder", shown=(-90.0, 90.0)),
     FeatureSpec("trunk_pitch", "world", DEG, "pitch", "hip", shown=(-90.0, 90.0)),
+    FeatureSpec("hip_roll", "world", DEG, "hip roll", "hip", shown=(-90.0, 90.0)),
+    # a bird dog reaches the arm opposite the lifted leg: named after the leg's side
+    FeatureSpec("reach_arm_lift_{side}", "world", DEG, "arm", "elbow", shown=(0.0, 180.0)),
     FeatureSpec("leg_abduction_{side}", "world", DEG, "leg", "knee", shown=(-90.0, 90.0)),
     FeatureSpec("thigh_back_{side}", "world", DEG, "leg back", "hip", shown=(-90.0, 90.0)),
     # not an angle: written with two decimals (a whole number would only ever read 0 or 1)

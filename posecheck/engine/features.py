@@ -286,6 +286,10 @@ class FeatureExtractor:
             # head_pitch reaches 70), the head thrown back to look up +31 (palfit cobra).
             values["gaze_elevation"] = math.degrees(math.atan2(-face[1], abs(face[0]) + 1e-9))
             values["neck_flexion"] = _flexion(hip, shoulder, ear)
+            # The same angle the other way round, for a movement that bows the head: the cat of a
+            # cat-cow reads +50 to +70 (chin to chest), a neutral tabletop about 0, the cow's
+            # lifted head -30 to -40 (mpaskows' clip).
+            values["head_bow"] = -values["head_pitch"]
 
         if world is not None and "world" in groups:
             self._world_features(world, values)
@@ -362,6 +366,19 @@ class FeatureExtractor:
             wl[L.LEFT_SHOULDER], wl[L.RIGHT_SHOULDER], wl[L.LEFT_HIP], wl[L.RIGHT_HIP]))
         values["trunk_pitch"] = math.degrees(math.atan2(-trunk3[1], math.hypot(trunk3[0], trunk3[2]) + 1e-9))
         hip_axis = _sub3(wl[L.RIGHT_HIP], wl[L.LEFT_HIP])
+        # The hip line's roll, the same way: a bird dog's pelvis hitched up on the lifted leg's
+        # side turns it, while the shoulder line (trunk_roll) may stay level.
+        values["hip_roll"] = math.degrees(math.atan2(hip_axis[1], math.hypot(hip_axis[0], hip_axis[2]) + 1e-9))
+        # A bird dog reaches one arm forward with the opposite leg back: the reaching arm's
+        # angle from hanging straight down (shoulder to wrist), named by the leg's side. On all
+        # fours it reads 20-40 (the model's world "down" is the camera's, and bent elbows), a
+        # forward reach 55-70 in lenag's clip (the model shortens a reach towards the frame's
+        # edge), a level arm 90.
+        for s, opposite in zip(L.SIDES, reversed(L.SIDES)):
+            arm = _sub3(wl[L.joint_index("wrist", opposite)], wl[L.joint_index("shoulder", opposite)])
+            an = _norm(arm)
+            if an > 1e-6:
+                values[f"reach_arm_lift_{s}"] = _acos_deg(arm[1] / an)
         n = _norm(hip_axis)
         if n > 1e-6:
             u = tuple(c / n for c in hip_axis)

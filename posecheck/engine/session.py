@@ -50,6 +50,13 @@ GETTING_READY, COUNTING, REST, DONE, STOPPED = "getting_ready", "counting", "res
 _NOT_IN_SESSION = ("ready",)
 
 
+# The breath pace's words. They are said only when nothing else is: never in a frame that says
+# anything else, and the page's player drops them when it is busy and cuts them short for
+# anything that comes (a cue or a count matters more than the next breath, which the board
+# shows anyway).
+BREATH_KINDS = ("breathe_in", "breathe_out")
+
+
 @dataclass(frozen=True)
 class Announcement:
     """Something to say (and show). The key is stable: the same event of the same session
@@ -57,6 +64,7 @@ class Announcement:
 
     key: str
     kind: str  # ready | rep | hold | release | rest | next_set | switch_side | wrong_side | done | cue
+    #          | breathe_in | breathe_out (BREATH_KINDS: said only into silence, see _breathing)
     text: str
     t: float
 
@@ -196,6 +204,7 @@ class Session:
         self._held = 0.0  # the engine's hold of the rep in progress, when it is this set's
         self._hold_said: set[str] = set()
         self._wrong_side_t = -math.inf
+        self._breath_turn = (0, -1)  # (set index, half-breath since its start) last reached
         self._t = 0.0
 
     # ---- the person's progress ---------------------------------------------------------
@@ -240,6 +249,20 @@ class Session:
             return BreathPace("in", into / p.breath_in_s, words.breathe_in or "")
         return BreathPace("out", (into - p.breath_in_s) / p.breath_out_s, words.breathe_out or "")
 
+    def _breathing(self, t: float) -> Announcement | None:
+        """The breath pace's words when a half-breath begins while counting (once each)."""
+        p = self.exercise.prescription
+        if not p.breath_paced or self.state != COUNTING or self._current is None:
+            return None
+        into = t - self._current.started_s
+        whole, part = divmod(into, p.breath_in_s + p.breath_out_s)
+        turn = (self._current.index, 2 * int(whole) + (0 if part < p.breath_in_s else 1))
+        if turn == self._breath_turn:
+            return None
+        self._breath_turn = turn
+        what = BREATH_KINDS[turn[1] % 2]
+        return self._say(what, f"set{turn[0]}.breath{turn[1] + 1}", t)
+
     # ---- frames ------------------------------------------------------------------------
     def update(self, state: EngineState) -> SessionStep:
         t = self._t = state.t
@@ -283,6 +306,9 @@ class Session:
             if self.state == COUNTING:
                 said += self._holding(state, t)
         said += self._cue(state, state_before, skip_praise)
+        breath = self._breathing(t)
+        if breath is not None and not said and not after:  # anything else said wins
+            said.append(breath)
         return SessionStep(tuple(said + after), closed, began, finished)
 
     def stop(self, t: float) -> SetRecord | None:

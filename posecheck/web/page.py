@@ -1,4 +1,5 @@
-"""The page's sections as functions; app.py arranges them. Only this module and app.py use st."""
+"""The page's sections as functions; app.py arranges them. Only this module, app.py and the
+Plan & report section's own modules (plan_page.py, report_page.py) use st."""
 
 from __future__ import annotations
 
@@ -114,9 +115,13 @@ def pick_routine(routines: RoutineLibrary) -> Routine | None:
     return routines.routines[chosen]
 
 
+PLAN_REPORT = "Plan & report"
+
+
 def sections(choice: Exercise | Routine | None) -> list[str]:
     """A routine is done live; its history is in History. An exercise may also be reviewed."""
-    return ["Live", "History"] if isinstance(choice, Routine) else ["Live", "Review a video", "History"]
+    main = ["Live", "History"] if isinstance(choice, Routine) else ["Live", "Review a video", "History"]
+    return main + [PLAN_REPORT]
 
 
 def exercise_info(ex: Exercise, expanded: bool = True) -> None:
