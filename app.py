@@ -18,6 +18,7 @@ with st.sidebar:
     chosen = page.pick(lib, routines)  # an exercise, or a routine of several
     mode = st.radio("Section", page.sections(chosen), key="mode")
     page.pose_model_line()
+    page.see_a_professional()  # always one click away, whatever the section
 exercise = chosen if isinstance(chosen, Exercise) else None
 if mode == "History":
     st.subheader("History")

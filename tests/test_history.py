@@ -291,7 +291,7 @@ def test_a_version_1_history_is_migrated_and_kept(tmp_path):
         store.save(make_session(7, source=SOURCE_VIDEO, status=FINISHED, sets=[make_set(1, 2)]))
         assert [s.source for s in store.sessions()] == [SOURCE_VIDEO, SOURCE_LIVE]
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == history.SCHEMA_VERSION == 4
+    assert db.execute("PRAGMA user_version").fetchone()[0] == history.SCHEMA_VERSION == 5
     indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
     assert "sessions_by_exercise" in indexes
     db.close()

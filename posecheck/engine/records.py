@@ -73,6 +73,10 @@ class SessionRecord:
     # routine, its first exercise's session holds the run's "before" and its last the "after"
     pain_before: int | None = None
     pain_after: int | None = None
+    # ratings given with "It hurts" while it ran, in order; and whether one of them met the
+    # safety stop (engine/pain.py) and ended it
+    pain_during: tuple[int, ...] = ()
+    stopped_for_pain: bool = False
 
     @property
     def total_reps(self) -> int:

@@ -21,12 +21,13 @@ from datetime import datetime, timezone
 from .frame_loop import FrameLoop
 from ..engine.exercise_engine import EngineState
 from ..engine.exercises import Exercise
+from ..engine.pain import AFTER, BEFORE, DURING, baseline, check_score, safety_message, safety_stop
 from ..engine.routine_session import BETWEEN, ROUTINE_DONE, RoutineRun, RoutineStatus, Stage
 from ..engine.routines import Routine
 from ..engine.session import (COUNTING, DONE, REST, STOPPED, Announcement, Session, SessionPlan,
                               SessionStatus, cue_key)
 from ..sinks.base import FrameResult
-from ..sinks.history_writer import HistoryWriter, SessionHistory
+from ..sinks.history_writer import HistoryWriter, RecordPain, SessionHistory
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,10 @@ class LiveSnapshot:
     # against (degrees): the board's "range 18 of 25 deg"
     last_range: tuple[float, float] | None = None
     routine: RoutineStatus | None = None  # a routine's progress, when one is running
+    # the pain question on show (pain.BEFORE, DURING, AFTER), or None; and the safety stop's
+    # words once it fired (they stay until the next Start)
+    pain_question: str | None = None
+    pain_stop: str = ""
 
 
 class LiveProcessor:
@@ -84,7 +89,19 @@ class LiveProcessor:
         self._watchdog: threading.Thread | None = None
         self._stream_ends = 0  # streams that ended (Stop, camera gone, stalled), ever
         self._snapshot = LiveSnapshot(exercise.id)
+        self._forget_pain()
         self._use(exercise, plan or SessionPlan.live(exercise))
+
+    def _forget_pain(self) -> None:
+        """No question, no ratings: a new exercise or plan, or New session. (Start asks anew.)"""
+        self._pain_question: str | None = None
+        self._pain_before: int | None = None
+        self._pain_during: list[int] = []  # this run's ratings with "It hurts", in order
+        self._pain_unsaved: list[int] = []  # given before the run's first session was saved
+        self._pain_stop = ""  # the safety stop's words, once it fired
+        self._after_for: str | None = None  # the session an "after" answer goes to
+        self._after_asked: set[str] = set()
+        self._snapshot = replace(self._snapshot, pain_question=None, pain_stop="")
 
     def _use(self, exercise: Exercise, plan: SessionPlan) -> None:
         """A fresh single-exercise session (the caller holds the lock or owns the object)."""
@@ -112,7 +129,11 @@ class LiveProcessor:
         self._t0: float | None = None
         self._last_frame: float | None = None  # clock() of the latest frame
         self._speech_id = uuid.uuid4().hex
-        self._snapshot = LiveSnapshot(self._snapshot.exercise_id)
+        # the run's sessions saved so far (a routine: one per exercise begun); the first holds
+        # the "before", the last the "after"
+        self._run_ids: list[str] = []
+        self._snapshot = LiveSnapshot(self._snapshot.exercise_id,
+                                      pain_question=self._pain_question, pain_stop=self._pain_stop)
 
     def _start_exercise(self, exercise: Exercise, plan: SessionPlan, offset: float) -> None:
         """A fresh engine and session for one exercise, whose clock starts at `offset` on the
@@ -148,6 +169,7 @@ class LiveProcessor:
             if self._routine is None and exercise.id == self.exercise.id and plan == self.plan:
                 return
             self._close_locked()
+            self._forget_pain()
             self._use(exercise, plan)
         self._flush()
 
@@ -158,6 +180,7 @@ class LiveProcessor:
             if self._run_spec == (routine, stages):
                 return
             self._close_locked()
+            self._forget_pain()
             self._use_routine(routine, stages)
         self._flush()
 
@@ -165,8 +188,110 @@ class LiveProcessor:
         """Ends the session (or routine run) in progress and starts it anew."""
         with self._lock:
             self._close_locked()
+            self._forget_pain()
             self._restart()
         self._flush()
+
+    # ---- pain check-ins (the page thread) ---------------------------------------------------
+    def start_checkin(self) -> None:
+        """Start was pressed: ask how the back is. Skipping needs no click: the question goes
+        once counting begins. A session that has ended begins anew with the camera's next
+        frame."""
+        with self._lock:
+            self._forget_pain()
+            self._pain_question = BEFORE
+            if self._ended():
+                self._restart_on_frame = True
+            self._snapshot = replace(self._snapshot, pain_question=BEFORE)
+
+    def it_hurts(self) -> None:
+        """The "It hurts" button: ask for a rating now."""
+        with self._lock:
+            if self._ended():
+                return
+            self._pain_question = DURING
+            self._snapshot = replace(self._snapshot, pain_question=DURING)
+
+    def stop(self) -> None:
+        """The person pressed Stop: the session ends now (the camera's own end follows), and
+        they are asked how their back is."""
+        with self._lock:
+            self._close_locked()
+            self._ask_after_locked()
+        self._flush()
+
+    def answer_pain(self, moment: str, score: int | None) -> bool:
+        """The person's answer to the question asked `moment` (None: skipped). Saved with the
+        session (the run's first for "before", its last for "after"). True when it met the
+        safety stop: the session (or routine) has then ended and the snapshot's pain_stop
+        says why and what to do."""
+        score = check_score(score)
+        with self._lock:
+            if self._pain_question == moment:
+                self._pain_question = None
+            stop = False
+            if score is not None:
+                if moment == BEFORE:
+                    self._pain_before = score
+                    if self._run_ids:  # answered as counting began
+                        self._history.queue(RecordPain(self._run_ids[0], BEFORE, score))
+                    stop = safety_stop(None, score)
+                    base = None
+                elif moment == DURING:
+                    base = baseline(self._pain_before, self._pain_during)
+                    self._pain_during.append(score)
+                    stop = safety_stop(base, score)
+                    if self._run_ids:
+                        self._history.queue(RecordPain(self._run_ids[-1], DURING, score, stop))
+                        if stop:  # the rating that ended it is how the back is just after
+                            self._history.queue(RecordPain(self._run_ids[-1], AFTER, score))
+                    else:
+                        self._pain_unsaved.append(score)
+                else:
+                    base = baseline(self._pain_before, self._pain_during)
+                    if self._after_for is not None:
+                        self._history.queue(RecordPain(self._after_for, AFTER, score))
+                    stop = safety_stop(base, score)
+                if stop:
+                    self._stop_for_pain(safety_message(moment, base, score))
+            self._snapshot = replace(self._snapshot, pain_question=self._pain_question,
+                                     pain_stop=self._pain_stop)
+        self._flush()
+        return stop
+
+    def _stop_for_pain(self, message: str) -> None:
+        """The safety stop: the session (or routine) ends here, kept as it stands; the words
+        are shown and said. No "after" question: the rating just given is the after."""
+        self._pain_stop = message
+        self._pain_question = None
+        self._after_asked.update(self._run_ids)
+        self._close_locked()
+        t = self._snapshot.t
+        self._said.append(Announcement(f"{self._speech_id}.pain_stop{len(self._said)}",
+                                       "pain_stop", message, t))
+        self._snapshot = replace(self._snapshot, said=tuple(self._said))
+
+    def _ask_after_locked(self) -> None:
+        """A session that was saved has ended: ask how the back is now (once per session)."""
+        if not self._run_ids or self._run_ids[-1] in self._after_asked:
+            return
+        self._after_for = self._run_ids[-1]
+        self._after_asked.add(self._after_for)
+        self._pain_question = AFTER
+        self._snapshot = replace(self._snapshot, pain_question=AFTER)
+
+    def _saved_began(self) -> None:
+        """This exercise's session was just saved (counting began): the "before" question is
+        over (unanswered: skipped), and the run's first session takes the ratings so far."""
+        self._run_ids.append(self._session_id)
+        if self._pain_question == BEFORE:
+            self._pain_question = None
+        if len(self._run_ids) == 1:
+            if self._pain_before is not None:
+                self._history.queue(RecordPain(self._session_id, BEFORE, self._pain_before))
+            for score in self._pain_unsaved:
+                self._history.queue(RecordPain(self._session_id, DURING, score))
+            self._pain_unsaved = []
 
     def snapshot(self) -> LiveSnapshot:
         with self._lock:
@@ -221,8 +346,11 @@ class LiveProcessor:
                                   if routine is not None else step.announcements)
                 if step.began:
                     self._start_watchdog()
+                    self._saved_began()
                 if step.finished and routine is not None:
                     self._said.extend(routine.exercise_ended(self._session.sets, True, now))
+                if step.finished and (routine is None or routine.ended):
+                    self._ask_after_locked()
             self._snapshot = LiveSnapshot(
                 exercise_id=self.exercise.id, reps=state.reps,
                 reps_by_side=dict(state.reps_by_side), phase=state.phase,
@@ -232,7 +360,8 @@ class LiveProcessor:
                 said=tuple(self._said), history_note=self._history.failure,
                 last_range=(state.last_rep.range_deg, state.last_rep.target_deg)
                 if state.last_rep is not None else None,
-                routine=routine.status(now) if routine is not None else None)
+                routine=routine.status(now) if routine is not None else None,
+                pain_question=self._pain_question, pain_stop=self._pain_stop)
             overlay = self._overlay
             shown = video_state(state, self._snapshot.session, self._exercise_said)
             words = video_words(overlay, shown, self._snapshot.session, self._snapshot.routine)
@@ -290,6 +419,7 @@ class LiveProcessor:
         ends, kept as it stands; the model is freed (made again on the next frame)."""
         with self._lock:
             self._close_locked()
+            self._ask_after_locked()  # after Stop it was asked already; a lost camera: now
             self._restart_on_frame = True
             self._stream_ends += 1
         self._flush()
@@ -313,6 +443,7 @@ class LiveProcessor:
             self._watchdog = None
             log.info("no camera frame for %.0f s: the session is saved as abandoned", STALL_S)
             self._close_locked()
+            self._ask_after_locked()
             self._restart_on_frame = True
             self._stream_ends += 1
         self._flush()

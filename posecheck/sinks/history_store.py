@@ -12,6 +12,9 @@ Schema (version in `PRAGMA user_version`, one step per entry of MIGRATIONS):
   v3  reps.range_deg / target_deg, and the range each person chose per exercise (ranges).
   v4  sessions.routine_id / routine_run: an exercise done as part of a routine, and which run
       of it (every older row was on its own: NULL).
+  v5  sessions.pain_before / pain_after (0-10; NULL: not asked or skipped), pain_during (the
+      ratings given while it ran, JSON list) and stopped_for_pain (the safety stop ended it).
+      On the session's own row, so deleting a session deletes its pain scores with it.
 
 A file from a newer posecheck, a damaged file or somebody else's database is refused with a
 HistoryError and left exactly as it was.
@@ -34,6 +37,7 @@ from typing import Iterator
 
 from ..errors import HistoryError
 from ..user_folders import configured_path, user_data_dir
+from ..engine.pain import AFTER, BEFORE, DURING, check_score
 from ..engine.records import ABANDONED, FINISHED, IN_PROGRESS, INTERRUPTED, SOURCE_LIVE, RepSummary, SessionRecord, SetRecord
 
 ENV_VAR = "POSECHECK_HISTORY"
@@ -98,6 +102,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE sessions ADD COLUMN routine_id TEXT",
         "ALTER TABLE sessions ADD COLUMN routine_run TEXT",
     ),
+    (  # v5: pain check-ins and the safety stop (issue 16); older sessions were never asked
+        "ALTER TABLE sessions ADD COLUMN pain_before INTEGER"
+        " CHECK (pain_before BETWEEN 0 AND 10)",
+        "ALTER TABLE sessions ADD COLUMN pain_after INTEGER CHECK (pain_after BETWEEN 0 AND 10)",
+        "ALTER TABLE sessions ADD COLUMN pain_during TEXT",
+        "ALTER TABLE sessions ADD COLUMN stopped_for_pain INTEGER NOT NULL DEFAULT 0",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # the tables every version has (v3 added ranges): a file without them is not a history
@@ -109,7 +120,7 @@ CSV_COLUMNS = (
     "set_index", "set_side", "set_target_reps", "set_partial_reps", "set_completed",
     "set_started_s", "set_ended_s", "set_fault_counts",
     "rep_index", "rep_side", "peak_deg", "hold_s", "duration_s", "faults", "range_deg", "target_deg",
-    "routine_id", "routine_run",
+    "routine_id", "routine_run", "pain_before", "pain_after", "pain_during", "stopped_for_pain",
 )
 
 _PROCESS_TOKEN = uuid.uuid4().hex  # tells this process from an earlier one with the same pid
@@ -385,12 +396,15 @@ class HistoryStore:
         try:
             cur.execute(
                 "INSERT INTO sessions (id, started_at, ended_at, exercise_id, exercise_name, side,"
-                " planned_sets, target_reps, status, writer, source, routine_id, routine_run)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " planned_sets, target_reps, status, writer, source, routine_id, routine_run,"
+                " pain_before, pain_after, pain_during, stopped_for_pain)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (r.id, r.started_at, r.ended_at, r.exercise_id, r.exercise_name, r.side,
                  int(r.planned_sets), int(r.target_reps), status,
                  _writer_id() if status == IN_PROGRESS else None, r.source, r.routine_id,
-                 r.routine_run))
+                 r.routine_run, check_score(r.pain_before), check_score(r.pain_after),
+                 _during_text([check_score(x) for x in r.pain_during]),
+                 int(bool(r.stopped_for_pain))))
         except sqlite3.IntegrityError:
             raise HistoryError(f"A session with the id {r.id} is already in the history.") \
                 from None
@@ -426,7 +440,8 @@ class HistoryStore:
         with self._tx() as cur:  # one snapshot for all three tables
             heads = cur.execute(
                 "SELECT id, started_at, ended_at, exercise_id, exercise_name, side, source,"
-                " planned_sets, target_reps, status, writer, routine_id, routine_run FROM sessions"
+                " planned_sets, target_reps, status, writer, routine_id, routine_run,"
+                " pain_before, pain_after, pain_during, stopped_for_pain FROM sessions"
                 f" {where} ORDER BY started_at DESC, rowid DESC", args).fetchall()
             set_rows = cur.execute(
                 "SELECT session_id, set_index, side, target_reps, partial_reps, started_s,"
@@ -459,15 +474,45 @@ class HistoryStore:
                 fault_counts={str(k): int(v) for k, v in json.loads(counts).items()}))
         out = []
         for (sid, started, ended, ex_id, ex_name, side, source, planned, target, status,
-             writer, routine_id, routine_run) in heads:
+             writer, routine_id, routine_run, before, after, during, stopped) in heads:
             if status == IN_PROGRESS and _writer_gone(writer):
                 status = INTERRUPTED
             out.append(SessionRecord(
                 id=sid, started_at=started, exercise_id=ex_id, exercise_name=ex_name, side=side,
                 source=source, planned_sets=planned, target_reps=target, status=status,
                 ended_at=ended, sets=sets.get(sid, []), routine_id=routine_id,
-                routine_run=routine_run))
+                routine_run=routine_run, pain_before=before, pain_after=after,
+                pain_during=tuple(int(x) for x in json.loads(during or "[]")),
+                stopped_for_pain=bool(stopped)))
         return out
+
+    # ---- pain check-ins -------------------------------------------------------------------
+
+    def record_pain(self, session_id: str, moment: str, score: int,
+                    stopped: bool = False) -> None:
+        """One check-in of a session, committed at once: `moment` BEFORE or AFTER sets that
+        rating (a later answer replaces an earlier one), DURING adds one to the ratings given
+        while it ran. `stopped`: this rating met the safety stop, which ended the session."""
+        score = check_score(score)
+        if score is None or moment not in (BEFORE, DURING, AFTER):
+            raise ValueError(f"a check-in is a rating 0-10 {BEFORE}, {DURING} or {AFTER} a "
+                             f"session, not {score!r} {moment!r}")
+        with self._tx(write=True) as cur:
+            row = cur.execute("SELECT pain_during FROM sessions WHERE id = ?",
+                              (session_id,)).fetchone()
+            if row is None:
+                raise HistoryError(f"The session {session_id} is not in the history (it may "
+                                   "have been deleted), so this pain rating was not saved.")
+            if moment == DURING:
+                during = json.loads(row[0] or "[]") + [score]
+                cur.execute("UPDATE sessions SET pain_during = ? WHERE id = ?",
+                            (_during_text(during), session_id))
+            else:
+                cur.execute(f"UPDATE sessions SET pain_{moment} = ? WHERE id = ?",
+                            (score, session_id))
+            if stopped:
+                cur.execute("UPDATE sessions SET stopped_for_pain = 1 WHERE id = ?",
+                            (session_id,))
 
     # ---- the person's range ---------------------------------------------------------------
 
@@ -492,13 +537,22 @@ class HistoryStore:
         return sessions_csv(self.sessions(exercise_id))
 
 
+def _during_text(scores: list[int]) -> str | None:
+    return json.dumps(scores) if scores else None
+
+
 def _deg(value: float | None) -> str:
     return "" if value is None or value != value else f"{value:.1f}"
 
 
+def _score(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
 def sessions_csv(records: list[SessionRecord]) -> str:
     """One row per rep, oldest session first, each row carrying its session and set. A set
-    without reps, and a session without sets, still get one row (rep columns empty).
+    without reps, and a session without sets, still get one row (rep columns empty). The
+    session's pain ratings (before, after, during as "3;5") repeat on each of its rows.
     `records` are as HistoryStore.sessions returns them (newest first)."""
     buf = io.StringIO()
     out = csv.writer(buf, lineterminator="\n")
@@ -506,7 +560,9 @@ def sessions_csv(records: list[SessionRecord]) -> str:
     for rec in sorted(reversed(records), key=lambda r: r.started_at):  # ties: oldest first
         head = [rec.id, rec.started_at, rec.ended_at or "", rec.exercise_id, rec.exercise_name,
                 rec.side or "", rec.source, rec.status, rec.planned_sets, rec.target_reps]
-        tail = [rec.routine_id or "", rec.routine_run or ""]
+        tail = [rec.routine_id or "", rec.routine_run or "", _score(rec.pain_before),
+                _score(rec.pain_after), ";".join(str(x) for x in rec.pain_during),
+                int(rec.stopped_for_pain)]
         if not rec.sets:
             out.writerow(head + [""] * (len(CSV_COLUMNS) - len(head) - len(tail)) + tail)
         for s in rec.sets:

@@ -51,7 +51,18 @@ class EndSession:
         store.end_session(self.session_id, self.status, self.ended_at)
 
 
-HistoryWrite = StartSession | AddSet | EndSession
+@dataclass(frozen=True)
+class RecordPain:
+    session_id: str
+    moment: str  # pain.BEFORE, DURING or AFTER
+    score: int
+    stopped: bool = False  # this rating met the safety stop, which ended the session
+
+    def apply(self, store) -> None:
+        store.record_pain(self.session_id, self.moment, self.score, self.stopped)
+
+
+HistoryWrite = StartSession | AddSet | EndSession | RecordPain
 
 
 class HistoryWriter:

@@ -156,9 +156,38 @@ def _idle_words(starting: bool) -> str:
     return "Waiting for the camera." if starting else "Press Start to begin."
 
 
+def session_over(snap: LiveSnapshot) -> bool:
+    """The session (a routine: the whole run) has ended: done, stopped, or stopped for pain."""
+    if snap.pain_stop:
+        return True
+    if snap.routine is not None:
+        return snap.routine.state in (ROUTINE_DONE, ROUTINE_STOPPED)
+    return snap.session is not None and snap.session.state in (DONE, STOPPED)
+
+
+def pain_stop_html(snap: LiveSnapshot) -> str:
+    """The board once the safety stop fired: what to do, in the board's large type, then what
+    was done (nothing, when the pain was too high to start)."""
+    parts = ['<div class="pc-live">', '<div class="pc-set">Let\'s stop here</div>',
+             f'<div class="pc-pain-stop" role="alert">{html.escape(snap.pain_stop)}</div>',
+             '<div class="pc-done">"When to see a professional", in the sidebar, lists the '
+             'signs that need a doctor soon.</div>']
+    r, st = snap.routine, snap.session
+    if r is not None and r.results:
+        parts.append(f'<div class="pc-done">Done: {r.total_reps} reps</div>')
+        parts.append(routine_summary_html(r.results))
+    elif st is not None and st.sets:
+        parts.append(f'<div class="pc-done">Done: {st.total_reps} reps</div>')
+        parts.append(summary_html(st.sets))
+    parts.append("</div>")
+    return "".join(parts)
+
+
 def board_html(snap: LiveSnapshot, playing: bool, starting: bool = False) -> str:
     """starting: Start was pressed and the camera is not running yet (or was refused): the
     board then does not tell the person to press Start, which the button no longer says."""
+    if snap.pain_stop:
+        return pain_stop_html(snap)
     between_or_end = routine_board_html(snap, playing)
     if between_or_end is not None:
         return between_or_end
@@ -208,6 +237,10 @@ CSS = """
 .pc-set {font-size: 2.5rem; font-weight: 700; color: #1d4e89}
 .pc-cue {font-size: 2.4rem; font-weight: 700; color: #b5179e; min-height: 3em}
 .pc-done {font-size: 1.4rem; color: #555}
+.pc-pain-stop {font-size: 1.4rem; font-weight: 600; color: #0b3d66; background: #e8f1fb;
+  border-left: 0.4rem solid #1d4e89; padding: 0.4em 0.6em; margin: 0.3em 0}
+.pc-pain-q {font-size: 1.7rem; font-weight: 800; color: #0b3d66; margin: 0.2em 0}
+.pc-pain-ends {font-size: 1rem; font-weight: 400; color: #444; margin-left: 0.5em}
 .pc-routine {font-size: 1.3rem; font-weight: 700; color: #555}
 .pc-range {font-size: 1.6rem; font-weight: 700; color: #1b5e20}
 .pc-breath {font-size: 1.6rem; font-weight: 700; color: #0d47a1}

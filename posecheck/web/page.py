@@ -11,6 +11,7 @@ import streamlit as st
 
 from ..errors import HistoryError
 from ..engine.exercises import Exercise, ExerciseLibrary, load_all
+from ..engine import pain
 from ..engine.routine_session import routine_stages
 from ..engine.routines import Routine, RoutineLibrary, load_routines
 from ..sinks.history_store import HistoryStore, default_history_path, sessions_csv
@@ -51,6 +52,14 @@ EXERCISES, ROUTINES = "Exercises", "Routines"
 
 def disclaimer() -> None:
     st.warning(DISCLAIMER, icon="⚠️")
+
+
+def see_a_professional() -> None:
+    """The red flags, always one click away in the sidebar (issue 16)."""
+    with st.expander(pain.SEE_A_PROFESSIONAL_TITLE, expanded=False):
+        head, *flags = pain.SEE_A_PROFESSIONAL
+        st.markdown(head + "\n" + "\n".join(f"- {flag}" for flag in flags))
+        st.caption(pain.NOT_A_DEVICE)
 
 
 def pose_model_line() -> None:
@@ -311,11 +320,42 @@ def _live_store_factory():
 
 
 def _toggle_camera(processor: live.LiveProcessor) -> None:
-    """The page's own Start/Stop (also the space bar)."""
+    """The page's own Start/Stop (also the space bar). Start asks how the back is (answered
+    or not, the session starts); Stop ends the session and asks again."""
     wanted = not st.session_state.get(CAMERA_KEY, False)
     st.session_state[CAMERA_KEY] = wanted
     st.session_state[STOPPED_KEY] = not wanted
     st.session_state[ENDS_AT_START_KEY] = processor.stream_ends
+    if wanted:
+        processor.start_checkin()
+    else:
+        processor.stop()
+
+
+def _pain_view(snap: live.LiveSnapshot) -> tuple:
+    """What the pain controls show: the question, the safety stop's words, and whether the
+    session is over ("It hurts" is then gone: there is nothing left to stop)."""
+    return snap.pain_question, snap.pain_stop, board.session_over(snap)
+
+
+PAIN_SKIP = {pain.BEFORE: "Skip", pain.AFTER: "Skip", pain.DURING: "Back"}
+
+
+def pain_question(processor: live.LiveProcessor, moment: str) -> None:
+    """The 0-10 scale as big buttons, one tap each, and a way out, in one row across the page
+    above the video and the board. Measured at 1366x768: in the board's column (350 px wide)
+    two rows of six were 45 px wide buttons, three rows of four pushed the session's summary
+    130 px below the screen's edge after Stop; one row over the page is 110 px high."""
+    with st.container(key="pc_pain"):
+        asked = pain.HURTS_QUESTION if moment == pain.DURING else pain.QUESTION
+        st.markdown(f'<div class="pc-pain-q">{asked} <span class="pc-pain-ends">'
+                    f'{pain.SCALE_ENDS}</span></div>', unsafe_allow_html=True)
+        cols = st.columns(len(pain.SCALE) + 1, gap="small")
+        for col, score in zip(cols, pain.SCALE):
+            col.button(str(score), key=f"pain_{score}", width="stretch",
+                       on_click=processor.answer_pain, args=(moment, score))
+        cols[-1].button(PAIN_SKIP[moment], key="pain_skip", width="stretch",
+                        on_click=processor.answer_pain, args=(moment, None))
 
 
 def _processor(ex: Exercise, plan: SessionPlan) -> live.LiveProcessor:
@@ -371,16 +411,37 @@ def _run_live(processor: live.LiveProcessor, muted: bool, info, start_stream,
     `info(wanted)` writes what to do under the video."""
     st.markdown(board.CSS, unsafe_allow_html=True)
     wanted = bool(st.session_state.get(CAMERA_KEY, False))
+    asked = processor.snapshot()
+    on_show = _pain_view(asked)  # a change reruns the page to show it
+    if asked.pain_question is not None:
+        pain_question(processor, asked.pain_question)
+    else:
+        st.empty()  # the question's place (see below: elements keep their places)
     video, status = st.columns([3, 2])
     with video:
         with st.container(key="pc_video"):
             ctx = start_stream(processor, playing=wanted)
         info(wanted)
     with status:
-        # two keys, so the style can tell Start (green) from Stop (red); the word says it too
-        st.button("Stop" if wanted else "Start", key="stop" if wanted else "start",
-                  type="primary", shortcut="Space", width="stretch", on_click=_toggle_camera,
-                  args=(processor,), help="Starts or stops the camera and the session (space bar).")
+        # "It hurts" beside Stop while a session runs: always in reach, no room taken. The
+        # page's elements keep their places from run to run: while the camera runs the script
+        # never ends, so an element a rerun leaves out stays on screen, faded (an "It hurts"
+        # under the safety stop's words, in a browser test); st.empty() takes its place.
+        hurts = wanted and on_show == (None, "", False)
+        start_col, hurts_col = (st.columns([3, 2], gap="small") if wanted
+                                else (st.container(), None))
+        with start_col:
+            # two keys, so the style can tell Start (green) from Stop (red); the word says it too
+            st.button("Stop" if wanted else "Start", key="stop" if wanted else "start",
+                      type="primary", shortcut="Space", width="stretch", on_click=_toggle_camera,
+                      args=(processor,),
+                      help="Starts or stops the camera and the session (space bar).")
+        if hurts:
+            hurts_col.button("It hurts", key="pain_hurts", width="stretch",
+                             on_click=processor.it_hurts,
+                             help="Rate your pain now; if it is rising, the session stops.")
+        elif hurts_col is not None:
+            hurts_col.empty()
         shown = st.empty()
         message = st.empty()
         said_box = st.empty()
@@ -408,6 +469,8 @@ def _run_live(processor: live.LiveProcessor, muted: bool, info, start_stream,
     spoken = None
     while getattr(ctx.state, "playing", False):
         snap = processor.snapshot()
+        if _pain_view(snap) != on_show:
+            st.rerun()  # a question to ask (or one answered), or the safety stop: redraw
         shown.markdown(board.board_html(snap, True), unsafe_allow_html=True)
         said = (snap.session_id, tuple(a.key for a in snap.said))
         if said != spoken:  # a new iframe only when there is something new to say
@@ -499,6 +562,10 @@ def history_section() -> None:
     elif shown != ALL:
         records = [r for r in records if r.exercise_id == shown]
     st.altair_chart(history.progress_chart(records), width="content")
+    pain_chart = history.pain_chart(records)
+    if pain_chart is not None:
+        with st.container(key="pc_pain_chart"):
+            st.altair_chart(pain_chart, width="content")
     st.markdown(f"**Sessions** ({len(records)}, newest first)")
     st.dataframe(history.session_rows(records, routine_names), hide_index=True, width="stretch")
     st.download_button("Download these sessions (CSV, one row per rep)",

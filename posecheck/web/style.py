@@ -18,6 +18,15 @@ PAGE_CSS = """
 .st-key-start button:active {background: #1b6e3a; color: #fff; border-color: #111}
 .st-key-stop button, .st-key-stop button:hover, .st-key-stop button:focus,
 .st-key-stop button:active {background: #b3261e; color: #fff; border-color: #111}
+/* "It hurts" beside Stop, as big; amber, and worded */
+div.st-key-pain_hurts button {min-height: 4.5rem; border: 3px solid #111; background: #ffd166;
+  color: #111}
+.st-key-pain_hurts button p {font-size: 1.7rem; font-weight: 800}
+/* the 0-10 pain scale: one tap from a metre or two away, on the floor (well over the 44 px
+   minimum for touch) */
+div.st-key-pc_pain button {min-height: 3.5rem; border: 2px solid #1d4e89; padding: 0 0.2rem}
+.st-key-pc_pain button p {font-size: 1.8rem; font-weight: 800}
+.st-key-pain_skip button p {font-size: 1.3rem}
 /* every other button at least 44 px high */
 .stButton button, .stDownloadButton button {min-height: 2.75rem}
 /* the live video is never taller than the screen leaves room for (square or 4:3 camera) */
