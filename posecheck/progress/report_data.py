@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 
 from ..engine.records import SOURCE_VIDEO, SessionRecord
-from ..web.history_page import STATUS_TEXT, average_range, average_target, fault_counts, faulty_reps
+from .session_numbers import STATUS_TEXT, average_range, average_target, fault_counts, faulty_reps
 from .plan import Adherence, Plan, PlanError, adherence, local_time
 
 NOT_MEDICAL = ("This report is not a medical assessment. posecheck is not a medical device: it "
