@@ -119,8 +119,8 @@ def _choose_pose(args: argparse.Namespace) -> None:
 
 def _add_pose_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--backend", metavar="tasks|solutions",
-                   help="the pose backend (default: $POSECHECK_BACKEND, else solutions where "
-                        "mediapipe has it, tasks where it does not; see README)")
+                   help="the pose backend (default: $POSECHECK_BACKEND, else tasks; solutions "
+                        "where mediapipe 0.10.21 has it, Python 3.10-3.12; see README)")
     p.add_argument("--model", metavar="lite|full|heavy|PATH.task",
                    help="the pose model (default: $POSECHECK_MODEL, else full); lite is faster "
                         "on a slow laptop")

@@ -134,8 +134,12 @@ def test_the_environment_and_the_flags_choose_the_backend(monkeypatch, tmp_path)
     open_backend()
     assert opened[-1].info.model == "lite"
     monkeypatch.delenv("POSECHECK_BACKEND")
-    monkeypatch.setattr("posecheck.pose.backend.solutions_available", lambda: False)
-    assert default_backend() == "tasks"  # where mediapipe has no mp.solutions (Python 3.13)
+    # unset, tasks on every Python: where mediapipe has mp.solutions too (3.10-3.12) and not (3.13)
+    for has_solutions in (True, False):
+        monkeypatch.setattr("posecheck.pose.backend.solutions_available", lambda: has_solutions)
+        assert default_backend() == "tasks"
+    monkeypatch.setenv("POSECHECK_BACKEND", "solutions")
+    assert default_backend() == "solutions"
 
 
 def test_the_solutions_backend_says_so_where_mediapipe_lacks_it(monkeypatch):
