@@ -1,0 +1,132 @@
+"""Left and right kept the person's own from frame to frame: a whole-body swap undone. Pure.
+
+A pose model that follows a person can take them, for a few frames, for someone facing the
+other way: every left landmark comes back where the right one was a frame ago and the other way
+round. A sided exercise would then count the lift on the wrong leg, or end a lift and start
+another, and the near-side angles would jump to the far limbs. SideConsistency swaps such a
+pose back. It runs before the continuity check (a swap in a front view moves every joint by a
+body width, which would read as another person) and before smoothing.
+
+What counts as a swap was measured on the raw every-frame tracks of the 15 labelled clips and
+the single-leg deadlift, each from the solutions backend and the tasks backend's full and lite
+models (45 tracks). Labels fit the last pose crossed better than kept for a frame's limbs, never
+for its trunk. On the single-leg deadlift the legs' labels cross between frames 31-32 times on
+every backend alike (the lifted leg passing behind the standing one, side-on: which leg is which
+is ambiguous there, and solutions does it as often as tasks), while the trunk's stay put
+(crossed/kept >= 1.13). Undoing those leg crossings frame by frame was tried over 108 settings,
+judged against the leg the person really lifts: none mended all three tracks (the best for
+full, 27 -> 9 frames wrong, took solutions 67 -> 52 and lite 87 -> 101), and every track counts
+the same 10 reps at the same times without it; so leg-only crossings are left alone. The
+trunk's crossed/kept between real frames is 0.79 at its lowest (a squat, lite model), a
+whole-body swap puts it near 0: a pose is swapped back when its trunk and its whole body both
+fit the last pose crossed at least twice as well as kept (SWAP_FIT_RATIO). Over the 87 real
+tracks (every frame and the automatic stride, 38,328 poses) that swapped back none.
+
+A person who really turns round turns over many frames and is never swapped. Should the model
+keep the other labelling for longer than MAX_UNDO_S, it is taken as the model's considered
+view (a person who turned round out of sight, say) and followed from then on.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+
+from .. import landmarks as L
+from ..datatypes import Pose
+
+# BlazePose's 33 landmarks: index -> its mirror twin (the nose is its own)
+MIRROR = np.array([0, 4, 5, 6, 1, 2, 3, 8, 7, 10, 9, 12, 11, 14, 13, 16, 15, 18, 17, 20, 19,
+                   22, 21, 24, 23, 26, 25, 28, 27, 30, 29, 32, 31])
+# The left landmark of each pair judged: the trunk, and the whole body (the face's other
+# points and the fingers add noise, not evidence)
+_TRUNK = np.array([L.LEFT_SHOULDER, L.LEFT_HIP])
+_BODY = np.array([L.LEFT_EAR, L.LEFT_SHOULDER, L.LEFT_ELBOW, L.LEFT_WRIST, L.LEFT_HIP,
+                  L.LEFT_KNEE, L.LEFT_ANKLE, L.LEFT_HEEL, L.LEFT_FOOT])
+_BODY_ROWS = np.concatenate([_BODY, MIRROR[_BODY]])
+
+SWAP_FIT_RATIO = 0.5  # crossed/kept below this, for the trunk and the body: a swap (real: >= 0.79)
+MAX_UNDO_S = 1.0  # the longest run of swapped poses undone; longer is the model's view
+MAX_GAP_S = 0.5  # after this long without a pose, the next one is taken as labelled
+
+
+def swapped(pose: Pose) -> Pose:
+    """The pose with every left and right landmark exchanged (image and world)."""
+    world = None if pose.world is None else pose.world[MIRROR]
+    return replace(pose, landmarks=pose.landmarks[MIRROR], world=world)
+
+
+def _scaled(points: np.ndarray) -> np.ndarray:
+    """Points in body sizes (the diagonal of their bounding box)."""
+    span = points.max(axis=0) - points.min(axis=0)
+    return points / max(float(np.linalg.norm(span)), 1e-6)
+
+
+def _where(pose: Pose) -> np.ndarray:
+    """The body's landmarks in the picture and, where the model gives them, in metric 3D, each
+    in body sizes: a side view puts a person's left and right nearly on top of each other in
+    the picture, and their depth still tells them apart."""
+    w, h = pose.image_size
+    image = _scaled(pose.landmarks[_BODY_ROWS, :2] * np.array([w, h], dtype=np.float64))
+    if pose.world is None:
+        return image
+    return np.hstack([image, _scaled(pose.world[_BODY_ROWS])])
+
+
+_N = len(_BODY)
+_TRUNK_ROWS = np.array([int(np.flatnonzero(_BODY == i)[0]) for i in _TRUNK])
+
+
+def _fits(now: np.ndarray, last: np.ndarray, rows: np.ndarray) -> tuple[float, float]:
+    """How far the pairs in `rows` moved from the last pose as labelled, and crossed."""
+    left, right = rows, rows + _N
+    kept = (np.linalg.norm(now[left] - last[left], axis=1).sum()
+            + np.linalg.norm(now[right] - last[right], axis=1).sum())
+    crossed = (np.linalg.norm(now[left] - last[right], axis=1).sum()
+               + np.linalg.norm(now[right] - last[left], axis=1).sum())
+    return kept, crossed
+
+
+def _crossed_view(where: np.ndarray) -> np.ndarray:
+    return np.concatenate([where[_N:], where[:_N]])
+
+
+class SideConsistency:
+    """Feed the poses of one stream in order; returns each with left and right as the last."""
+
+    def __init__(self) -> None:
+        self.swapped_back = 0  # poses swapped back so far
+        self.reset()
+
+    def reset(self) -> None:
+        self._last: np.ndarray | None = None
+        self._last_t = -math.inf
+        self._undoing_since: float | None = None
+
+    def __call__(self, pose: Pose | None) -> Pose | None:
+        if pose is None:
+            return None
+        where = _where(pose)
+        if not np.isfinite(where).all():
+            return pose  # unseen numbers: no evidence either way, and nothing to compare next
+        last, gap = self._last, pose.t - self._last_t
+        self._last_t = pose.t
+        if last is None or gap > MAX_GAP_S or last.shape != where.shape:
+            self._last, self._undoing_since = where, None
+            return pose
+        kept, crossed = _fits(where, last, np.arange(_N))
+        if self._undoing_since is None:
+            trunk_kept, trunk_crossed = _fits(where, last, _TRUNK_ROWS)
+            if crossed < SWAP_FIT_RATIO * kept and trunk_crossed < SWAP_FIT_RATIO * trunk_kept:
+                self._undoing_since = pose.t
+        elif not crossed < kept or pose.t - self._undoing_since > MAX_UNDO_S:
+            # the model is back to the labels before, or has kept the other ones: follow it
+            self._undoing_since = None
+        if self._undoing_since is None:
+            self._last = where
+            return pose
+        self.swapped_back += 1
+        self._last = _crossed_view(where)
+        return swapped(pose)
