@@ -58,39 +58,40 @@ def swapped(pose: Pose) -> Pose:
     return replace(pose, landmarks=pose.landmarks[MIRROR], world=world)
 
 
-def _scaled(points: np.ndarray) -> np.ndarray:
-    """Points in body sizes (the diagonal of their bounding box)."""
-    span = points.max(axis=0) - points.min(axis=0)
-    return points / max(float(np.linalg.norm(span)), 1e-6)
-
-
 def _where(pose: Pose) -> np.ndarray:
     """The body's landmarks in the picture and, where the model gives them, in metric 3D, each
-    in body sizes: a side view puts a person's left and right nearly on top of each other in
-    the picture, and their depth still tells them apart."""
+    in body sizes (the diagonal of their bounding box): a side view puts a person's left and
+    right nearly on top of each other in the picture, and their depth still tells them apart.
+    Rows: the _BODY landmarks, then their twins."""
     w, h = pose.image_size
-    image = _scaled(pose.landmarks[_BODY_ROWS, :2] * np.array([w, h], dtype=np.float64))
+    image = pose.landmarks[_BODY_ROWS, :2] * (float(w), float(h))
+    span = image.max(axis=0) - image.min(axis=0)
+    image /= max(math.hypot(span[0], span[1]), 1e-6)
     if pose.world is None:
         return image
-    return np.hstack([image, _scaled(pose.world[_BODY_ROWS])])
+    world = pose.world[_BODY_ROWS]
+    span = world.max(axis=0) - world.min(axis=0)
+    world = world / max(math.sqrt(span[0] * span[0] + span[1] * span[1] + span[2] * span[2]), 1e-6)
+    return np.hstack((image, world))
 
 
 _N = len(_BODY)
 _TRUNK_ROWS = np.array([int(np.flatnonzero(_BODY == i)[0]) for i in _TRUNK])
+_TRUNK_BOTH = np.concatenate([_TRUNK_ROWS, _TRUNK_ROWS + _N])
+_CROSSED = np.concatenate([np.arange(_N, 2 * _N), np.arange(_N)])  # each row -> its twin's row
 
 
-def _fits(now: np.ndarray, last: np.ndarray, rows: np.ndarray) -> tuple[float, float]:
-    """How far the pairs in `rows` moved from the last pose as labelled, and crossed."""
-    left, right = rows, rows + _N
-    kept = (np.linalg.norm(now[left] - last[left], axis=1).sum()
-            + np.linalg.norm(now[right] - last[right], axis=1).sum())
-    crossed = (np.linalg.norm(now[left] - last[right], axis=1).sum()
-               + np.linalg.norm(now[right] - last[left], axis=1).sum())
-    return kept, crossed
+def _distances(now: np.ndarray, last: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, how far it moved from the last pose as labelled, and crossed. A pose is one
+    frame of every stream: a few numpy calls on the whole array, not one per pair (the engine
+    takes about 60 microseconds a frame)."""
+    kept = now - last
+    crossed = now - last[_CROSSED]
+    return np.sqrt((kept * kept).sum(axis=1)), np.sqrt((crossed * crossed).sum(axis=1))
 
 
 def _crossed_view(where: np.ndarray) -> np.ndarray:
-    return np.concatenate([where[_N:], where[:_N]])
+    return where[_CROSSED]
 
 
 class SideConsistency:
@@ -116,10 +117,11 @@ class SideConsistency:
         if last is None or gap > MAX_GAP_S or last.shape != where.shape:
             self._last, self._undoing_since = where, None
             return pose
-        kept, crossed = _fits(where, last, np.arange(_N))
+        kept_rows, crossed_rows = _distances(where, last)
+        kept, crossed = float(kept_rows.sum()), float(crossed_rows.sum())
         if self._undoing_since is None:
-            trunk_kept, trunk_crossed = _fits(where, last, _TRUNK_ROWS)
-            if crossed < SWAP_FIT_RATIO * kept and trunk_crossed < SWAP_FIT_RATIO * trunk_kept:
+            if (crossed < SWAP_FIT_RATIO * kept and float(crossed_rows[_TRUNK_BOTH].sum())
+                    < SWAP_FIT_RATIO * float(kept_rows[_TRUNK_BOTH].sum())):
                 self._undoing_since = pose.t
         elif not crossed < kept or pose.t - self._undoing_since > MAX_UNDO_S:
             # the model is back to the labels before, or has kept the other ones: follow it
