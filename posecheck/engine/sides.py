@@ -16,7 +16,8 @@ is ambiguous there, and solutions does it as often as tasks), while the trunk's 
 (crossed/kept >= 1.13). Undoing those leg crossings frame by frame was tried over 108 settings,
 judged against the leg the person really lifts: none mended all three tracks (the best for
 full, 27 -> 9 frames wrong, took solutions 67 -> 52 and lite 87 -> 101), and every track counts
-the same 10 reps at the same times without it; so leg-only crossings are left alone. The
+the same 10 reps at the same times without it (and the same faults with every crossed frame
+put right by hand); so leg-only crossings are left alone. The
 trunk's crossed/kept between real frames is 0.79 at its lowest (a squat, lite model), a
 whole-body swap puts it near 0: a pose is swapped back when its trunk and its whole body both
 fit the last pose crossed at least twice as well as kept (SWAP_FIT_RATIO). Over the 87 real
