@@ -59,16 +59,19 @@ def swapped(pose: Pose) -> Pose:
     return replace(pose, landmarks=pose.landmarks[MIRROR], world=world)
 
 
-def _where(pose: Pose) -> np.ndarray:
+def _where(pose: Pose) -> np.ndarray | None:
     """The body's landmarks in the picture and, where the model gives them, in metric 3D, each
     in body sizes (the diagonal of their bounding box): a side view puts a person's left and
     right nearly on top of each other in the picture, and their depth still tells them apart.
     Rows: the _BODY landmarks, then their twins."""
+    rows = pose.landmarks[_BODY_ROWS]
+    if not L.plausible_rows(rows).all():
+        return None  # damaged or unseen numbers (NaN, far out of the picture): no evidence
     w, h = pose.image_size
-    image = pose.landmarks[_BODY_ROWS, :2] * (float(w), float(h))
+    image = rows[:, :2] * (float(w), float(h))
     span = image.max(axis=0) - image.min(axis=0)
     image /= max(math.hypot(span[0], span[1]), 1e-6)
-    if pose.world is None:
+    if not L.plausible_world(pose.world):
         return image
     world = pose.world[_BODY_ROWS]
     span = world.max(axis=0) - world.min(axis=0)
@@ -111,8 +114,8 @@ class SideConsistency:
         if pose is None:
             return None
         where = _where(pose)
-        if not np.isfinite(where).all():
-            return pose  # unseen numbers: no evidence either way, and nothing to compare next
+        if where is None:
+            return pose  # no evidence either way, and nothing to compare the next pose with
         last, gap = self._last, pose.t - self._last_t
         self._last_t = pose.t
         if last is None or gap > MAX_GAP_S or last.shape != where.shape:
