@@ -195,6 +195,9 @@ def test_a_real_analysis_on_the_solutions_backend(data_dir):
     out = _posecheck("analyze", str(data_dir / "videos" / "good-morning_side_palfit_1.mp4"),
                      "-e", "good_morning", "--backend", "solutions", "--json", "-")
     assert out.returncode == 0, out.stderr
-    assert out.stderr == ""
+    # not asserted: a clean stderr. The solutions graph prints TFLite's and absl's start-up lines
+    # (4 of them) past native_stderr_silenced (so it did before tasks became the default); tasks
+    # does not.
+    assert "Traceback" not in out.stderr and "posecheck: error" not in out.stderr
     report = json.loads(out.stdout)
     assert (report["pose_backend"], report["pose_model"], report["reps"]) == ("solutions", "full", 4)
