@@ -184,9 +184,13 @@ def cmd_track(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from .bench.clips import run
+    from .bench.clips import clip_paths, run
 
     _choose_pose(args)
+    if args.matrix is not None:  # every backend and model in turn, one table
+        from .bench.matrix import run_matrix
+
+        return run_matrix(args, clip_paths(args))
     return run(args)
 
 

@@ -282,10 +282,6 @@ def table(clips: list[ClipRuns]) -> str:
 def run(args) -> int:
     from ..errors import PosecheckError
 
-    if args.matrix is not None:
-        from .matrix import run_matrix
-
-        return run_matrix(args, _clip_paths(args))
     info = machine()
     print(f"machine: {info['cores']} cores ({info['usable_cores']} usable), {info['cpu']}, {info['system']}, "
           f"python {info['python']}, " + ", ".join(f"{k} {v}" for k, v in info["versions"].items())
@@ -294,7 +290,7 @@ def run(args) -> int:
     from ..pose.backend import in_use_line
 
     print(in_use_line().split(" (")[0])  # the backend and model every run below uses
-    paths = _clip_paths(args)
+    paths = clip_paths(args)
     if args.minutes:
         args.live_seconds = args.minutes * 60
     result: dict = {"machine": info, "repeats": args.repeats, "stride": args.stride or "auto", "clips": [],
@@ -337,7 +333,7 @@ def run(args) -> int:
     return 0
 
 
-def _clip_paths(args) -> list[Path]:
+def clip_paths(args) -> list[Path]:
     """The clips the command line names (files, --clips, --all, --skip-clips), each checked."""
     from ..errors import PosecheckError
 
