@@ -7,9 +7,9 @@ another, and the near-side angles would jump to the far limbs. SideConsistency s
 pose back. It runs before the continuity check (a swap in a front view moves every joint by a
 body width, which would read as another person) and before smoothing.
 
-What counts as a swap was measured on the raw every-frame tracks of the 15 labelled clips and
+What counts as a swap was measured on the raw every-frame tracks of the 16 labelled clips and
 the single-leg deadlift, each from the solutions backend and the tasks backend's full and lite
-models (45 tracks). Labels fit the last pose crossed better than kept for a frame's limbs, never
+models (51 tracks). Labels fit the last pose crossed better than kept for a frame's limbs, never
 for its trunk. On the single-leg deadlift the legs' labels cross between frames 31-32 times on
 every backend alike (the lifted leg passing behind the standing one, side-on: which leg is which
 is ambiguous there, and solutions does it as often as tasks), while the trunk's stay put
@@ -20,8 +20,8 @@ the same 10 reps at the same times without it (and the same faults with every cr
 put right by hand); so leg-only crossings are left alone. The
 trunk's crossed/kept between real frames is 0.79 at its lowest (a squat, lite model), a
 whole-body swap puts it near 0: a pose is swapped back when its trunk and its whole body both
-fit the last pose crossed at least twice as well as kept (SWAP_FIT_RATIO). Over the 87 real
-tracks (every frame and the automatic stride, 38,328 poses) that swapped back none.
+fit the last pose crossed at least twice as well as kept (SWAP_FIT_RATIO). Over the 99 real
+tracks (every frame and the automatic stride, 40,455 poses) that swapped back none.
 
 A person who really turns round turns over many frames and is never swapped. Should the model
 keep the other labelling for longer than MAX_UNDO_S, it is taken as the model's considered
