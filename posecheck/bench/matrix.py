@@ -28,7 +28,7 @@ def available_combos() -> list[str]:
     from ..pose.models import MODEL_NAMES, find_model
 
     combos = []
-    for model in MODEL_NAMES:
+    for model in sorted(MODEL_NAMES, key=lambda m: m != "full"):  # the default first
         try:
             find_model(model)
         except PosecheckError:
