@@ -119,8 +119,8 @@ def _choose_pose(args: argparse.Namespace) -> None:
 
 def _add_pose_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--backend", metavar="tasks|solutions",
-                   help="the pose backend (default: $POSECHECK_BACKEND, else solutions where "
-                        "mediapipe has it, tasks where it does not; see README)")
+                   help="the pose backend (default: $POSECHECK_BACKEND, else tasks; solutions "
+                        "where mediapipe 0.10.21 has it, Python 3.10-3.12; see README)")
     p.add_argument("--model", metavar="lite|full|heavy|PATH.task",
                    help="the pose model (default: $POSECHECK_MODEL, else full); lite is faster "
                         "on a slow laptop")
@@ -184,9 +184,13 @@ def cmd_track(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from .bench.clips import run
+    from .bench.clips import clip_paths, run
 
     _choose_pose(args)
+    if args.matrix is not None:  # every backend and model in turn, one table
+        from .bench.matrix import run_matrix
+
+        return run_matrix(args, clip_paths(args))
     return run(args)
 
 

@@ -4,7 +4,8 @@
 # the tree, `posecheck exercises` must list every exercise file, `posecheck routines` every
 # routine file (back_basics runnable), `posecheck report` must write a PDF (reportlab), and
 # `posecheck analyze` must count the 4 reps of the good-morning demo clip with every pose
-# backend that Python has (tasks on all, solutions on 3.10-3.12), the tasks models built by
+# backend that Python has (tasks on all, the default, so run without --backend; solutions on
+# 3.10-3.12), the tasks models built by
 # scripts/build_pose_models.py as scripts/setup.sh builds them. Exits non-zero with a sentence
 # on failure.
 #   scripts/check_install.sh PYTHON      (the clip comes from $POSECHECK_DATA or ../shared/data)
@@ -58,8 +59,11 @@ POSECHECK_HISTORY=$work/history.sqlite3 POSECHECK_PLAN=$work/plan.json \
 backends=$("$venv/python" -c 'from posecheck.pose.backend import solutions_available
 print("solutions tasks" if solutions_available() else "tasks")')
 for backend in $backends; do
-  "$venv/posecheck" analyze "$clip" --exercise good_morning --backend "$backend" --json - > "$work/report.json" \
-    || fail "'posecheck analyze --backend $backend' failed on $(basename "$clip")."
+  # tasks is the default on every Python: its run goes without the flag, and must say tasks
+  flag=(--backend "$backend")
+  [[ $backend == tasks ]] && flag=()
+  "$venv/posecheck" analyze "$clip" --exercise good_morning "${flag[@]}" --json - > "$work/report.json" \
+    || fail "'posecheck analyze ${flag[*]}' failed on $(basename "$clip")."
   reps=$("$venv/python" -c 'import json, sys; r = json.load(open(sys.argv[1])); print(r["pose_backend"], r["reps"])' "$work/report.json") \
     || fail "'posecheck analyze --json -' did not print a JSON report."
   [[ $reps == "$backend 4" ]] || fail "$(basename "$clip") as good_morning: '$reps' (backend, reps), labelled 4 with $backend."

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from posecheck.toml_reader import tomllib
+from posecheck.bench.labels import read_labels  # the labelled clips, as the bench reads them
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the helpers: synth, media, process_memory
@@ -47,10 +47,6 @@ def _data_dir() -> Path:
     return Path(os.environ.get("POSECHECK_DATA", ROOT.parent / "shared" / "data")).resolve()
 
 
-def read_labels(data_dir: Path) -> list[dict]:
-    """The [[clip]] entries of labels.toml in the data folder."""
-    with open(data_dir / "labels.toml", "rb") as fh:
-        return tomllib.load(fh)["clip"]
 
 
 @pytest.fixture(scope="session")

@@ -12,19 +12,32 @@ from posecheck.run.files import analyze_track, analyze_video, auto_stride
 SHORT_30FPS = "deadlift_side_jeffchen_bad_1.mp4"  # 29 frames at 30 fps
 
 
-# Labelled clips whose every-frame and strided analyses differ today (label id -> what is
-# seen). Strict: the day one passes, its entry must come out. None today: the two that issue 12
-# listed (ytkuang's quick fire hydrants, hansfit's donkey kicks) agree since reps are counted
-# from the person's own start and leg_back reads the thigh's swing back.
-STRIDE_MISSES: dict[str, str] = {}
+# Labelled clips whose every-frame and strided analyses differ today, per pose backend the
+# tracks are made with (label id -> what is seen). Strict: the day one passes, its entry must
+# come out. None on solutions: the two that issue 12 listed (ytkuang's quick fire hydrants,
+# hansfit's donkey kicks) agree since reps are counted from the person's own start and leg_back
+# reads the thigh's swing back.
+STRIDE_MISSES: dict[str, dict[str, str]] = {
+    "tasks": {
+        "fire-hydrant_side-front_malik_1.mp4-quadruped_hip_lift": (
+            "no count labelled; every frame 6 reps (3 left, 3 right), auto stride 3 (left). Two "
+            "right lifts are of the far leg, whose knee's visibility sits at 0.44-0.46 (median) "
+            "against the smoother's 0.5 gate: every frame catches a few frames over it, the "
+            "stride none (solutions: 0.46-0.47, caught at both). The third ends at the cut to the "
+            "front view, back to 7 deg of 41 every frame, 11 at the stride. Letting the far leg's "
+            "world coordinates past the gate catches them, but then ytkuang's hidden right leg "
+            "follows the lifted left one and takes a lift (tried, not kept)."),
+    },
+}
 
 
 def pytest_generate_tests(metafunc):
     if "label" in metafunc.fixturenames:
         # the same labelled clips as test_real_clips.py
+        from posecheck.pose.backend import default_backend
         from test_real_clips import parametrize_labels
 
-        parametrize_labels(metafunc, STRIDE_MISSES)
+        parametrize_labels(metafunc, STRIDE_MISSES.get(default_backend(), {}))
 
 
 def test_auto_stride_runs_the_model_at_least_15_times_a_second():

@@ -16,6 +16,9 @@ and no measurement warms a cache for the next), repeated and reported as medians
 
 `--live-seconds` adds the live path: a synthetic camera at 60 fps through streamlit-webrtc's
 frame-dropping track into the page's LiveProcessor (see bench/live.py).
+
+`--matrix` runs the model-alone and every-frame analyses, the live path and the label
+agreement once per pose backend and model, and prints one table of them (bench/matrix.py).
 """
 
 from __future__ import annotations
@@ -221,7 +224,9 @@ def _probe(path: Path) -> tuple[str, float, float]:
     return f"{info.width}x{info.height}", info.fps, info.duration_s
 
 
-def bench_clips(paths: list[Path], repeats: int, stride, exercise: str | None, log=print) -> list[ClipRuns]:
+def bench_clips(paths: list[Path], repeats: int, stride, exercise: str | None, log=print,
+                kinds: tuple[str, ...] | None = None) -> list[ClipRuns]:
+    """Every measurement (or those named in `kinds`) of every clip, `repeats` times."""
     from ..engine.exercises import load_all
 
     known = load_all().exercises
@@ -232,6 +237,7 @@ def bench_clips(paths: list[Path], repeats: int, stride, exercise: str | None, l
                               duration))
     plan = (("model", measure_model, ()), ("full_s1", measure_analyze, (1, True)),
             ("strided_video", measure_analyze, (stride, True)), ("strided", measure_analyze, (stride, False)))
+    plan = tuple(step for step in plan if kinds is None or step[0] in kinds)
     # repeats interleaved over clips and kinds, so a noisy minute on a shared machine spreads out
     for r in range(repeats):
         for path, c in zip(paths, clips):
@@ -284,18 +290,7 @@ def run(args) -> int:
     from ..pose.backend import in_use_line
 
     print(in_use_line().split(" (")[0])  # the backend and model every run below uses
-    paths: list[Path] = []
-    if args.files:
-        paths = [Path(f) for f in args.files]
-    elif not args.skip_clips:
-        folder = Path(args.clips) if args.clips else default_clip_dir()
-        if args.all:
-            paths = sorted(p for p in folder.iterdir() if p.is_file())
-        else:
-            paths = [folder / name for name in DEFAULT_CLIPS]
-    for p in paths:
-        if not p.is_file():
-            raise PosecheckError(f"No such clip: {p} (give files, or --clips FOLDER)")
+    paths = clip_paths(args)
     if args.minutes:
         args.live_seconds = args.minutes * 60
     result: dict = {"machine": info, "repeats": args.repeats, "stride": args.stride or "auto", "clips": [],
@@ -338,6 +333,25 @@ def run(args) -> int:
     return 0
 
 
+def clip_paths(args) -> list[Path]:
+    """The clips the command line names (files, --clips, --all, --skip-clips), each checked."""
+    from ..errors import PosecheckError
+
+    paths: list[Path] = []
+    if args.files:
+        paths = [Path(f) for f in args.files]
+    elif not args.skip_clips:
+        folder = Path(args.clips) if args.clips else default_clip_dir()
+        if args.all:
+            paths = sorted(p for p in folder.iterdir() if p.is_file())
+        else:
+            paths = [folder / name for name in DEFAULT_CLIPS]
+    for p in paths:
+        if not p.is_file():
+            raise PosecheckError(f"No such clip: {p} (give files, or --clips FOLDER)")
+    return paths
+
+
 def add_arguments(p) -> None:
     p.add_argument("files", nargs="*", help="video files (default: four real clips from --clips)")
     p.add_argument("--clips", metavar="FOLDER", help="folder of clips (default ../shared/data/videos)")
@@ -356,3 +370,15 @@ def add_arguments(p) -> None:
                    help="also time analysing all the clips at once, one at a time and with --jobs N")
     p.add_argument("--json", metavar="BENCH.json", help="write all numbers and every run here")
     p.add_argument("--verbose", "-v", action="store_true", help="print every run as it finishes")
+    p.add_argument("--matrix", nargs="*", metavar="BACKEND:MODEL",
+                   help="compare pose backends and models in one table: for each (e.g. tasks:full "
+                        "tasks:lite solutions:full; given no value, every one this machine has) the "
+                        "model's ms/frame, full analysis / model, realtime factor, live latency "
+                        "p50/p95 with a --live-fps camera and the labels held, every frame and at "
+                        "the automatic stride. A short run on one clip: posecheck bench "
+                        "CLIP.mp4 --matrix tasks:full tasks:lite --repeats 1 --live-seconds 20")
+    p.add_argument("--no-labels", action="store_true",
+                   help="--matrix without the label agreement (the slowest part on a first run)")
+    p.add_argument("--label-tracks", metavar="FOLDER",
+                   help="--matrix keeps the labelled clips' pose tracks here and replays them on "
+                        "the next run (default: a temporary folder, every track made afresh)")

@@ -1,7 +1,8 @@
 """The engine: (pose, timestamp) in, exercise state out. Pure: no I/O, no clock, no UI.
 
-It chains the per-stream stages (smoothing -> features -> rep rules -> cue selection) so that
-the live page, the uploaded-video review and the command line all judge frames the same way.
+It chains the per-stream stages (left/right consistency -> person continuity -> smoothing ->
+features -> rep rules -> cue selection) so that the live page, the uploaded-video review and
+the command line all judge frames the same way.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from .features import FeatureExtractor
 from .feedback import CONDITION, POSITIVE, TEMPO, Cue, CueSelector, CueTiming
 from .ranges import RangeChoice
 from .rules import RepCounter, RepRecord, RuleEvent
+from .sides import SideConsistency
 from .smoothing import DEFAULT_SMOOTHING, PoseSmoother, SmoothingConfig
 
 
@@ -45,6 +47,7 @@ class ExerciseEngine:
     def __init__(self, exercise: Exercise, smoothing: SmoothingConfig = DEFAULT_SMOOTHING,
                  cue_timing: CueTiming = CueTiming(), range_choice: RangeChoice = RangeChoice()):
         self.exercise = exercise
+        self.sides = SideConsistency()
         self._continuity = PersonContinuity()
         self._smoother = PoseSmoother(smoothing)
         # only the features the exercise's rules read (the overlay draws the same ones)
@@ -54,6 +57,7 @@ class ExerciseEngine:
         self._good_rep_turn = 0
 
     def reset(self) -> None:
+        self.sides.reset()
         self._continuity.reset()
         self._smoother.reset()
         self._features.reset()
@@ -63,8 +67,12 @@ class ExerciseEngine:
 
     def update(self, pose: Pose | None, t: float) -> EngineState:
         switched: list[RuleEvent] = []
+        raw, pose = pose, self.sides(pose)  # a whole-body left/right swap undone (sides.py)
         if self._continuity.changed(pose):
-            # another body: nothing of the last one may be smoothed into it or counted for it
+            # another body: nothing of the last one may be smoothed into it or counted for it,
+            # and its sides are its own
+            self.sides.reset()
+            pose = self.sides(raw)
             self._smoother.reset()
             self._features.reset()
             switched = self._counter.person_changed(t)
