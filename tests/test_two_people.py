@@ -19,8 +19,10 @@ import numpy as np
 import pytest
 
 from media import clip_frames, write_video
+from posecheck.datatypes import Pose
 from posecheck.engine.continuity import BODY_JOINTS
-from posecheck.pose.people import same_body
+from posecheck.pose.people import choose_person, same_body
+from synth import standing, to_pose
 from posecheck.pose.track import TrackSample, read_track
 from posecheck.run.files import analyze_video
 
@@ -119,3 +121,30 @@ def test_a_second_person_walking_in_and_out_changes_nothing(data_dir, tmp_path, 
     video, her_width = _scene(data_dir, tmp_path / "walk.mp4", walking)
     report, poses = _analysed(video, library)
     _same_as_alone(alone, report, poses, her_width)
+
+
+# ---- who is chosen (synthetic bodies, no model) -------------------------------------------
+
+def _placed(pose: Pose, t: float, scale: float, x: float) -> Pose:
+    """The pose at t, scaled about its hips and moved so that they are at x (share of the width)."""
+    lms = pose.landmarks.copy()
+    hips = lms[[23, 24], :2].mean(axis=0)
+    lms[:, :2] = (lms[:, :2] - hips) * scale + [x, hips[1]]
+    return Pose(t=t, image_size=pose.image_size, landmarks=lms, world=pose.world)
+
+
+def test_the_person_followed_is_kept_over_a_larger_more_central_one():
+    body = to_pose(standing({"lean": 30.0}), 0.0)
+    her_before = _placed(body, 0.0, 0.6, 0.25)
+    her, him = _placed(body, 0.2, 0.6, 0.27), _placed(body, 0.2, 0.9, 0.55)
+    assert choose_person([him, her], followed=her_before) is her
+    # nobody followed yet, or the person followed is nowhere near either: the larger, more
+    # central one
+    assert choose_person([her, him], followed=None) is him
+    assert choose_person([her, him], followed=_placed(body, 0.0, 0.6, 0.9)) is him
+
+
+def test_between_two_people_of_one_size_the_central_one_is_chosen():
+    body = to_pose(standing({}), 0.0)
+    edge, middle = _placed(body, 0.0, 0.7, 0.12), _placed(body, 0.0, 0.7, 0.5)
+    assert choose_person([edge, middle], followed=None) is middle

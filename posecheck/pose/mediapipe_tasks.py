@@ -115,6 +115,7 @@ class MediaPipeTasks:
             self._afresh = True
             return None
         followed, lost = self._followed, self._afresh
+        self._afresh = False
         if lost or (followed is not None and not continues(followed, pose)):
             pose = self._look_for_people(image_rgb, ms, t, pose)
             if (lost and followed is not None and t - followed.t <= HOLD_S
@@ -125,7 +126,6 @@ class MediaPipeTasks:
                 self.follow.held += 1
                 self._afresh = True
                 return None
-        self._afresh = False
         self._followed = pose
         return pose
 
@@ -158,9 +158,9 @@ class MediaPipeTasks:
         retracked = self._track(masked(image_rgb, chosen, others), ms, t)
         self._last_ms = ms
         if retracked is not None and same_body(retracked, chosen):
+            self._afresh = False
             return retracked
-        self._afresh = True  # the tracker found no one there: look again on the next frame
-        return chosen
+        return chosen  # the tracker did not find them: restarted, it looks again next frame
 
     def _find_people(self, image_rgb: np.ndarray, t: float) -> list[Pose]:
         if self._people is None:
