@@ -147,7 +147,7 @@ class MediaPipeTasks:
         if len(people) < 2:
             return tracked  # nobody else in view: the tracker's pick is the person
         self.follow.crowded += 1
-        chosen = choose_person(people, self._followed)
+        chosen = choose_person(people, self._followed, tracked)
         if same_body(chosen, tracked):
             return tracked
         self.follow.switches += 1
