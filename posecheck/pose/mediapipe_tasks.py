@@ -35,7 +35,7 @@ MIN_TRACKING_CONFIDENCE = 0.5
 # this long (the frames are looked at again): the tracker loses a person who is still there
 # for a frame or a few, and they must not be swapped for a passer-by then. On the raw tracks
 # of the 40 real clips (tasks, full) 31 of its 34 losses lasted at most 0.3 s (26 one frame);
-# the longer ones were people leaving the picture. After that the other person is followed
+# the other three (0.32, 0.64, 2.07 s) are on three instructional "malik" clips. After that the other person is followed
 # (the engine says one_person): someone who stepped out may have handed over. It is shorter
 # than the engine's MAX_GAP_S (1 s), so a rep in progress survives the frames held.
 HOLD_S = 0.3
@@ -49,20 +49,23 @@ class FollowStats:
     """How one stream followed its person.
 
     The tracker runs with num_poses=1: with two, the Tasks graph runs its person detector on
-    every frame until it tracks two people, which cost 16.3 ms/frame with one person in view
-    against 10 with one (issue 13). Instead the whole picture is looked at for more people
+    every frame until it tracks two people, which cost 31.6 CPU ms/frame with one person in
+    view against 20.3 with one (good morning, one core of the loaded 2-core VM; issue 13 had
+    16.3 against 10). Instead the whole picture is looked at for more people
     (a PoseLandmarker in IMAGE mode, MAX_PEOPLE poses) only when the tracker had to find its
     person afresh (the first frame, after a frame without anyone, after restart()) or its
     skeleton jumped to another body (engine/continuity.py's test): the moments it may have
     picked someone else. Then the person followed so far, else the largest and most central
     (people.py), is kept; when that is not the tracker's pick, the tracker starts afresh on
-    the picture with the others painted out, and follows them from there.
+    the picture with the others painted out, and follows them from there. Measured the same
+    way: 20.7 ms/frame with one person in view (1 look), 20.6 with a second person beside
+    them (4 looks; num_poses=2: 38.0); the look's landmarker costs 124 ms and 104 MB once.
     """
 
     looks: int = 0  # frames looked at for more people
     crowded: int = 0  # looks that found more than one person
     switches: int = 0  # looks whose chosen person was not the tracker's pick
-    held: int = 0  # frames where only someone else was in view, shortly after the person
+    held: int = 0  # frames with only someone else in view, just after the person was lost
 
 
 class MediaPipeTasks:

@@ -96,7 +96,7 @@ def continues(last: Pose, pose: Pose) -> bool:
     a, b = body_of(last), body_of(pose)
     if a is None or b is None:
         return True  # nothing to tell them apart by
-    gap = max(0.0, pose.t - last.t - 0.1)
+    gap = max(0.0, pose.t - last.t - 0.1)  # up to 0.1 s apart is consecutive, as there
     moved, grown = distance(a, b)
     return moved <= JUMP + JUMP_PER_S * gap and grown <= SIZE_JUMP + SIZE_JUMP_PER_S * gap
 
