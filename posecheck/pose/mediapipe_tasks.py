@@ -35,9 +35,10 @@ MIN_TRACKING_CONFIDENCE = 0.5
 # this long (the frames are looked at again): the tracker loses a person who is still there
 # for a frame or a few, and they must not be swapped for a passer-by then. On the raw tracks
 # of the 40 real clips (tasks, full) 31 of its 34 losses lasted at most 0.3 s (26 one frame);
-# the other three (0.32, 0.64, 2.07 s) are on three instructional "malik" clips. After that the other person is followed
-# (the engine says one_person): someone who stepped out may have handed over. It is shorter
-# than the engine's MAX_GAP_S (1 s), so a rep in progress survives the frames held.
+# the other three (0.32, 0.64, 2.07 s) are on three instructional "malik" clips. After that
+# the other person is followed (the engine says one_person): someone who stepped out may
+# have handed over. It is shorter than the engine's MAX_GAP_S (1 s), so a rep in progress
+# survives the frames held.
 HOLD_S = 0.3
 
 # The most people one look tells apart (each costs one run of the landmark model).
