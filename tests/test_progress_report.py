@@ -118,16 +118,31 @@ def test_the_reports_numbers_are_the_historys(filled_store, libraries):
     assert [r["reps_per_set"] for r in rows if r["exercise_id"] == "quadruped_hip_lift"] == ["4;3"]
 
 
-def test_pain_before_and_after_are_read_per_session_and_per_routine_run(libraries):
-    """From the records' own fields (this branch's history does not store them yet)."""
+def test_pain_before_and_after_are_read_per_session_and_per_routine_run(filled_store, libraries):
+    """As the history stores them: the ratings went into the file and came back."""
+    _, records = filled_store
     lib, routines = libraries
-    data = build_report(week_of_sessions(), MONDAY, SUNDAY, lib, routines)
+    data = build_report(records, MONDAY, SUNDAY, lib, routines)
     # the routine run's first exercise holds its before, its last the after
     assert [(p.what, p.before, p.after) for p in data.pain] == [("Desk break", 4, 3),
                                                                 ("Good morning", 5, 4)]
     assert [p.when for p in data.pain] == [at(MONDAY, "10:35"), at(MONDAY, "19:05")]
     exported = json.loads(report_json(data))
     assert [(p["before"], p["after"]) for p in exported["pain"]] == [(4, 3), (5, 4)]
+
+
+def test_a_session_the_safety_stop_ended_says_so_in_the_report(libraries, tmp_path):
+    """A physiotherapist reading the report must see that pain ended a session, not just
+    "stopped early"."""
+    lib, routines = libraries
+    stopped = session("good_morning", at(MONDAY, "19:05"), pain=(2, None), status="abandoned")
+    with HistoryStore(tmp_path / "history.sqlite3") as store:
+        store.save(stopped)
+        store.record_pain(stopped.id, "during", 4, stopped=True)
+        records = store.sessions()
+    data = build_report(records, MONDAY, SUNDAY, lib, routines)
+    assert [row.status for row in data.sessions] == ["stopped for pain"]
+    assert json.loads(report_json(data))["sessions"][0]["status"] == "stopped for pain"
 
 
 def test_a_period_without_sessions_or_plan_still_makes_a_report(libraries):

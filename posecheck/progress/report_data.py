@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 
 from ..engine.records import SOURCE_VIDEO, SessionRecord
-from .session_numbers import STATUS_TEXT, average_range, average_target, fault_counts, faulty_reps
+from .session_numbers import average_range, average_target, fault_counts, faulty_reps, status_text
 from .plan import Adherence, Plan, PlanError, adherence, local_time
 
 NOT_MEDICAL = ("This report is not a medical assessment. posecheck is not a medical device: it "
@@ -166,7 +166,7 @@ def build_report(records: list[SessionRecord], since: date, until: date, exercis
             exercise_name=rec.exercise_name,
             routine=(routine_names.get(rec.routine_id, rec.routine_id.replace("_", " "))
                      if rec.routine_id else None),
-            source=rec.source, status=STATUS_TEXT.get(rec.status, rec.status),
+            source=rec.source, status=status_text(rec),
             sets=len(rec.sets), planned_sets=rec.planned_sets, reps=rec.total_reps,
             reps_per_set=tuple(s.rep_count for s in rec.sets), faulty_reps=faulty_reps(rec),
             mean_range_deg=average_range(rec), mean_target_deg=average_target(rec),
