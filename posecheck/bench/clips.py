@@ -24,7 +24,6 @@ agreement once per pose backend and model, and prints one table of them (bench/m
 from __future__ import annotations
 
 import concurrent.futures as cf
-import json
 import multiprocessing
 import os
 import statistics
@@ -35,7 +34,7 @@ from pathlib import Path
 
 from .. import argtypes
 from ..toml_reader import tomllib
-from .machine import default_clip_dir, loadavg, machine, peak_rss_mb
+from .machine import default_clip_dir, finish, loadavg, machine, peak_rss_mb
 
 DEFAULT_CLIPS = ("good-morning_side_palfit_1.mp4", "single-leg-deadlift_side_palfit_1.mp4",
                  "deadlift-band_side_rnhrn_1.mp4", "deadlift_side_sebitzu_1.mp4")
@@ -280,8 +279,6 @@ def table(clips: list[ClipRuns]) -> str:
 
 
 def run(args) -> int:
-    from ..errors import PosecheckError
-
     info = machine()
     print(f"machine: {info['cores']} cores ({info['usable_cores']} usable), {info['cpu']}, {info['system']}, "
           f"python {info['python']}, " + ", ".join(f"{k} {v}" for k, v in info["versions"].items())
@@ -324,12 +321,8 @@ def run(args) -> int:
         print()
         print(live_table(live))
         result["live"] = live
-    result["loadavg_end"] = loadavg()
-    print(f"\nload average at end: {' '.join(map(str, result['loadavg_end']))}")
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as fh:
-            json.dump(result, fh, indent=2)
-        print(f"wrote {args.json}")
+    print()
+    finish(result, args.json)
     return 0
 
 

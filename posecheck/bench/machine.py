@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import platform
@@ -61,3 +62,13 @@ def rss_mb() -> float:
     except (OSError, IndexError, ValueError):
         return math.nan
     return pages * os.sysconf("SC_PAGE_SIZE") / 1024 / 1024
+
+
+def finish(result: dict, json_path: str | None) -> None:
+    """The end of a bench run: the load average now, and every number written to json_path."""
+    result["loadavg_end"] = loadavg()
+    print(f"load average at end: {' '.join(map(str, result['loadavg_end']))}")
+    if json_path:
+        with open(json_path, "w", encoding="utf-8") as fh:
+            json.dump(result, fh, indent=2)
+        print(f"wrote {json_path}")

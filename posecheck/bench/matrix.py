@@ -10,14 +10,13 @@ realtime factor of any clip, the live latency and the labels held.
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import tempfile
 from pathlib import Path
 
 from .clips import bench_clips, run_isolated
-from .machine import default_clip_dir, loadavg, machine
+from .machine import default_clip_dir, finish, loadavg, machine
 
 
 def available_combos() -> list[str]:
@@ -152,10 +151,5 @@ def run_matrix(args, paths: list[Path]) -> int:
                 print(f"  {r['backend']}:{r['model']} {kind}: {miss}")
     if not args.label_tracks and not args.no_labels:
         print(f"label tracks kept in {label_folder} (--label-tracks {label_folder} replays them)")
-    result["loadavg_end"] = loadavg()
-    print(f"load average at end: {' '.join(map(str, result['loadavg_end']))}")
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as fh:
-            json.dump(result, fh, indent=2)
-        print(f"wrote {args.json}")
+    finish(result, args.json)
     return 0

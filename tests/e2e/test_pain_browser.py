@@ -62,6 +62,14 @@ def _counter(driver) -> str:
     return driver.find_element("css selector", ".pc-live .pc-big").text.strip()
 
 
+def _open_with_sets(driver, url: str, sets: int) -> None:
+    """The page, loaded, with a plan of `sets` sets on the board."""
+    driver.get(url)
+    _wait(lambda: "Not a medical device" in _body(driver), 60, "the page")
+    _set_number(driver, "Sets", sets)
+    _wait(lambda: f"Set 1 of {sets}" in _body(driver), 30, "the plan on the board")
+
+
 def _newest(history):
     from posecheck.sinks.history_store import HistoryStore
 
@@ -75,10 +83,7 @@ def test_a_live_session_asks_pain_before_and_after_and_the_history_charts_them(
     url, history = pain_server
     driver = _camera_driver(browser_paths, data_dir, tmp_path)
     try:
-        driver.get(url)
-        _wait(lambda: "Not a medical device" in _body(driver), 60, "the page")
-        _set_number(driver, "Sets", 1)
-        _wait(lambda: "Set 1 of 1" in _body(driver), 30, "the plan on the board")
+        _open_with_sets(driver, url, 1)
         assert QUESTION not in _body(driver)  # nothing is asked before Start
         _page_button(driver, "Start").click()
         _wait(lambda: QUESTION in _body(driver), 30, "the question after Start")
@@ -149,10 +154,7 @@ def test_a_rating_that_rises_by_two_ends_the_session_with_the_safety_message(
     url, history = pain_server
     driver = _camera_driver(browser_paths, data_dir, tmp_path)
     try:
-        driver.get(url)
-        _wait(lambda: "Not a medical device" in _body(driver), 60, "the page")
-        _set_number(driver, "Sets", 2)
-        _wait(lambda: "Set 1 of 2" in _body(driver), 30, "the plan on the board")
+        _open_with_sets(driver, url, 2)
         _page_button(driver, "Start").click()
         _tap(driver, "2")
         _wait(lambda: _counter(driver) in ("Rep 1 / 5", "Rep 2 / 5"), 180, "the first rep")
