@@ -477,7 +477,11 @@ def _run_live(processor: live.LiveProcessor, muted: bool, info, start_stream,
             spoken = said
             speaker.iframe(speech.player_html(snap.said, snap.session_id, snap.t, muted), height=1)
             said_box.markdown(speech.transcript_html(snap.said), unsafe_allow_html=True)
-        if snap.error:
+        if not wanted:
+            # Stop pressed: the session has ended (processor.stop) while the browser's camera
+            # is still winding down; say so now, not when its end reruns the page
+            camera_note()
+        elif snap.error:
             message.warning(snap.error)
         elif snap.history_note:
             message.warning(snap.history_note)

@@ -129,6 +129,7 @@ def test_live_fits_a_laptop_screen_before_and_during_a_session(browser_paths, se
 
         _page_button(driver, "Stop").click()
         _wait(lambda: "Session ended" in _body(driver), 30, "the session's summary")
+        _wait(lambda: "You stopped the session" in _body(driver), 30, "the stop's message")
         page = _body(driver)
         # a deliberate Stop is said as such, not as a blocked camera
         assert "You stopped the session" in page and "If the browser blocked" not in page
