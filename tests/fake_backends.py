@@ -47,8 +47,9 @@ def stand_in_for_mediapipe(monkeypatch) -> list[NoPerson]:
 
 class Playback:
     """Plays a synthetic performance, (t, Pose | None) per frame: the next pose for each new
-    frame, the same one again when a frame is processed again after restart(). Raises on the
-    frames whose number is in fail_at."""
+    frame (a new time), the same one again when a frame is processed again (the policy's
+    re-detection, after restart()); a restart before a new frame (after a cut) changes nothing
+    of what is played. Raises on the frames whose number is in fail_at."""
 
     def __init__(self, frames, fail_at=()):
         self.poses = [pose for _, pose in frames]
@@ -56,20 +57,18 @@ class Playback:
         self.info = BackendInfo("playback", "synthetic", "tests/synth.py")
         self.i = -1
         self.restarts = 0
-        self._again = False
+        self._last_t: float | None = None
 
     def process(self, image_rgb, t):
-        if self._again:
-            self._again = False
-        else:
+        if t != self._last_t:
             self.i += 1
+            self._last_t = t
         if self.i in self.fail_at:
             raise RuntimeError(f"simulated failure on frame {self.i}")
         return self.poses[self.i]
 
     def restart(self):
         self.restarts += 1
-        self._again = True
 
     def close(self):
         pass

@@ -93,6 +93,29 @@ def test_a_plausible_skeleton_is_kept_without_detecting_afresh():
     assert model.calls == ["process"] and estimator.stats.redetections == 0
 
 
+def _with_block(share: float, level: int) -> np.ndarray:
+    """FRAME with its left `share` of columns at grey `level`: a part of the picture changed."""
+    frame = FRAME.copy()
+    frame[:, : int(round(FRAME.shape[1] * share))] = level
+    return frame
+
+
+def test_after_a_cut_the_person_is_detected_afresh_and_not_after_movement_or_a_fade():
+    pose = _standing()
+    model = Scripted(*[pose] * 6)
+    estimator = PoseEstimator(model)
+    fade = np.full_like(FRAME, 100)  # the whole picture 20 levels darker: a cross-fade's step
+    for frame in (FRAME,                      # the first frame: nothing to compare with
+                  _with_block(0.06, 250),     # a limb moved across 6% of the picture
+                  fade,
+                  _with_block(0.3, 250),      # a cut: a third of the picture is another scene
+                  _with_block(0.3, 250),      # the frame after the cut: the same picture
+                  _with_block(0.3, 10)):      # a second cut
+        estimator.estimate(frame, 0.0)
+    assert model.calls == ["process"] * 3 + ["restart", "process", "process", "restart", "process"]
+    assert estimator.stats.cuts == 2
+
+
 def test_a_closed_estimator_frees_the_model_and_refuses_frames():
     model = Scripted()
     with PoseEstimator(model) as estimator:
