@@ -122,8 +122,8 @@ def _add_pose_arguments(p: argparse.ArgumentParser) -> None:
                    help="the pose backend (default: $POSECHECK_BACKEND, else tasks; solutions "
                         "where mediapipe 0.10.21 has it, Python 3.10-3.12; see README)")
     p.add_argument("--model", metavar="lite|full|heavy|PATH.task",
-                   help="the pose model (default: $POSECHECK_MODEL, else full); lite is faster "
-                        "on a slow laptop")
+                   help="the pose model (default: $POSECHECK_MODEL, else full); lite is about a "
+                        "fifth faster on a slow laptop but misses more (README: Pose backends)")
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:

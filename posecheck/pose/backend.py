@@ -98,7 +98,8 @@ def in_use_line() -> str:
     model = default_model()
     shown = model.replace("\\", "/").rsplit("/", 1)[-1] if is_model_path(model) else model
     return (f"Pose model: {default_backend()} backend, {shown} model "
-            f"(POSECHECK_BACKEND, POSECHECK_MODEL change it; lite is faster on a slow laptop).")
+            f"(POSECHECK_BACKEND, POSECHECK_MODEL change it; lite is about a fifth faster on a slow "
+            f"laptop but misses more: a leg lifting towards the camera, a limb leaving the picture).")
 
 
 def open_backend(name: str | None = None, model: str | None = None, *,
