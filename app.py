@@ -15,10 +15,12 @@ routines = page.routines(lib)
 page.library_errors(lib)
 with st.sidebar:
     st.title("posecheck")
+    # at the top, in view on every section without scrolling the sidebar (at its foot, under
+    # the 13 exercises, a 768-px-high screen had to scroll to reach it)
+    page.see_a_professional()
     chosen = page.pick(lib, routines)  # an exercise, or a routine of several
     mode = st.radio("Section", page.sections(chosen), key="mode")
     page.pose_model_line()
-    page.see_a_professional()  # always one click away, whatever the section
 exercise = chosen if isinstance(chosen, Exercise) else None
 if mode == "History":
     st.subheader("History")
