@@ -241,22 +241,29 @@ class Session:
 
     def _breath(self, t: float) -> BreathPace | None:
         """The slow pace a breath-paced movement goes with, from the set's start: in, then out."""
-        p, words = self.exercise.prescription, self.exercise.speech
-        if not p.breath_paced:
+        words = self.exercise.speech
+        if not self.exercise.prescription.breath_paced:
             return None
-        into = (t - self._current.started_s) % (p.breath_in_s + p.breath_out_s)
+        half, fraction = self._half_breath(t)
+        if half % 2 == 0:
+            return BreathPace("in", fraction, words.breathe_in or "")
+        return BreathPace("out", fraction, words.breathe_out or "")
+
+    def _half_breath(self, t: float) -> tuple[int, float]:
+        """Which half-breath the set is in at t (0, 2, 4... in; 1, 3... out) and how far
+        through it (0..1): the one clock behind both the shown pace and the said one."""
+        p = self.exercise.prescription
+        whole, into = divmod(t - self._current.started_s, p.breath_in_s + p.breath_out_s)
         if into < p.breath_in_s:
-            return BreathPace("in", into / p.breath_in_s, words.breathe_in or "")
-        return BreathPace("out", (into - p.breath_in_s) / p.breath_out_s, words.breathe_out or "")
+            return 2 * int(whole), into / p.breath_in_s
+        return 2 * int(whole) + 1, (into - p.breath_in_s) / p.breath_out_s
 
     def _breathing(self, t: float) -> Announcement | None:
         """The breath pace's words when a half-breath begins while counting (once each)."""
-        p = self.exercise.prescription
-        if not p.breath_paced or self.state != COUNTING or self._current is None:
+        if (not self.exercise.prescription.breath_paced or self.state != COUNTING
+                or self._current is None):
             return None
-        into = t - self._current.started_s
-        whole, part = divmod(into, p.breath_in_s + p.breath_out_s)
-        turn = (self._current.index, 2 * int(whole) + (0 if part < p.breath_in_s else 1))
+        turn = (self._current.index, self._half_breath(t)[0])
         if turn == self._breath_turn:
             return None
         self._breath_turn = turn
